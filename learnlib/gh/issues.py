@@ -1,0 +1,59 @@
+"""GitHub issues through gh: read one, read its body, write its body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from learnlib.gh.runner import GhBadOutput, GitHubCli, field_of
+
+ISSUE_FIELDS = "number,title,body,labels,state,url"
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    state: str
+    url: str
+
+
+def view_issue(gh: GitHubCli, number: int) -> Issue:
+    """`gh issue view N --json number,title,body,labels,state,url`."""
+    action = f"reading issue #{number}"
+    data = gh.run_json(["issue", "view", str(number), "--json", ISSUE_FIELDS], action=action)
+    return Issue(
+        number=field_of(data, "number", int, action=action),
+        title=field_of(data, "title", str, action=action),
+        body=field_of(data, "body", str, action=action),
+        labels=_label_names(field_of(data, "labels", list, action=action), action),
+        state=field_of(data, "state", str, action=action),
+        url=field_of(data, "url", str, action=action),
+    )
+
+
+def read_issue_body(gh: GitHubCli, number: int) -> str:
+    """`gh issue view N --json body`: the body as it is now (for the re-read before a write)."""
+    action = f"re-reading issue #{number}"
+    data = gh.run_json(["issue", "view", str(number), "--json", "body"], action=action)
+    return field_of(data, "body", str, action=action)
+
+
+def edit_issue_body(gh: GitHubCli, number: int, body: str) -> None:
+    """`gh issue edit N --body-file -` with the body on stdin, byte for byte."""
+    gh.run(
+        ["issue", "edit", str(number), "--body-file", "-"],
+        action=f"writing the body of issue #{number}",
+        stdin=body,
+    )
+
+
+def _label_names(labels: list[Any], action: str) -> tuple[str, ...]:
+    names = []
+    for label in labels:
+        if not isinstance(label, dict) or not isinstance(label.get("name"), str):
+            raise GhBadOutput(action, f"gh's JSON has a label without a name: {label!r}")
+        names.append(label["name"])
+    return tuple(names)

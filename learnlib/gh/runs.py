@@ -1,0 +1,51 @@
+"""GitHub Actions runs through gh: list a workflow's recent runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from learnlib.gh.runner import GhBadOutput, GitHubCli, field_of
+
+# gh 2.23 has no `run list --event`: ask for the event and filter here.
+RUN_FIELDS = "databaseId,url,createdAt,status,conclusion,event,displayTitle"
+
+
+@dataclass(frozen=True)
+class WorkflowRun:
+    id: int
+    url: str
+    created_at: datetime
+    status: str
+    conclusion: str
+    event: str
+    display_title: str
+
+
+def list_runs(gh: GitHubCli, workflow: str, *, limit: int = 20) -> list[WorkflowRun]:
+    """`gh run list --workflow W --json ... --limit N`, newest first as gh returns them."""
+    action = f"listing runs of workflow {workflow}"
+    data = gh.run_json(
+        ["run", "list", "--workflow", workflow, "--json", RUN_FIELDS, "--limit", str(limit)],
+        action=action,
+    )
+    if not isinstance(data, list):
+        raise GhBadOutput(action, "gh's JSON is not a list of runs")
+    return [_run(item, action) for item in data]
+
+
+def _run(item: object, action: str) -> WorkflowRun:
+    created = field_of(item, "createdAt", str, action=action)
+    try:
+        created_at = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
+        raise GhBadOutput(action, f"run has an unreadable createdAt: {created!r}") from None
+    return WorkflowRun(
+        id=field_of(item, "databaseId", int, action=action),
+        url=field_of(item, "url", str, action=action),
+        created_at=created_at,
+        status=field_of(item, "status", str, action=action),
+        conclusion=field_of(item, "conclusion", str, action=action),
+        event=field_of(item, "event", str, action=action),
+        display_title=field_of(item, "displayTitle", str, action=action),
+    )

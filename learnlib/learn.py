@@ -1,0 +1,379 @@
+"""Trigger the async learn workflow for a plan issue and record it in the plan header.
+
+The flow is a few small steps over the gh adapters: load and validate the plan, dispatch (retried
+only when the dispatch certainly did not happen), then find the run while re-reading the body, and
+write the header once. No printing: progress goes to a callback, the outcome is a TriggerResult.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from learnlib import plan_header
+from learnlib.gh.issues import Issue, edit_issue_body, read_issue_body, view_issue
+from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
+from learnlib.gh.runs import WorkflowRun, list_runs
+from learnlib.gh.workflows import Dispatch, dispatch_workflow
+
+Progress = Callable[[str], None]
+
+SESSION_KEYS = ("last_remote_impl_run_id", "last_local_impl_session")
+LEARN_KEYS = ("learn_status", "learn_run_id")
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class LearnOptions:
+    workflow: str = "learn-async.yml"
+    ref: str | None = None
+    label: str = "erk-plan"
+    force: bool = False
+    dry_run: bool = False
+    run_discovery_timeout: float = 30.0
+    dispatch_confirm_timeout: float = 3.0
+    dispatch_attempts: int = 3
+    clock_skew: float = 10.0
+
+
+@dataclass(frozen=True)
+class TriggerResult:
+    issue_number: int
+    success: bool
+    workflow: str
+    workflow_triggered: bool = False
+    run_id: int | None = None
+    workflow_run_url: str | None = None
+    reason: str | None = None
+    error: str | None = None
+    error_type: str | None = None
+    detail: str | None = None
+    warnings: tuple[str, ...] = ()
+    dry_run: bool = False
+    diff: str | None = None
+
+
+class Refusal(Exception):
+    """A step decided the request cannot go on; carries the JSON error fields."""
+
+    def __init__(self, error: str, error_type: str, detail: str = "") -> None:
+        super().__init__(error)
+        self.error = error
+        self.error_type = error_type
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Plan:
+    issue: Issue
+    header: Mapping[str, object]
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def trigger_async_learn(
+    gh: GitHubCli, issue_number: int, options: LearnOptions, progress: Progress = _silent
+) -> TriggerResult:
+    """The whole trigger: validate, dispatch once, record ``learn_status: pending``."""
+    base = TriggerResult(issue_number=issue_number, success=True, workflow=options.workflow)
+    try:
+        plan = load_plan(gh, issue_number, options.label)
+        done = learn_state_reason(plan.header)
+        if done and not options.force:
+            return replace(base, reason=done, run_id=_int_or_none(plan.header.get("learn_run_id")))
+        planned_body = plan_header.set_values(plan.issue.body, {"learn_status": PENDING})
+    except Refusal as refusal:
+        return _failed(base, refusal)
+    except plan_header.PlanHeaderError as error:
+        return _failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
+    if options.dry_run:
+        return replace(base, dry_run=True, diff=body_diff(plan.issue.body, planned_body))
+    started = datetime.now(UTC)
+    try:
+        dispatch = dispatch_learn(gh, issue_number, options, started, progress)
+    except Refusal as refusal:
+        return _failed(base, refusal)
+    return record_dispatch(
+        gh, plan, dispatch, started=started, options=options, progress=progress, base=base
+    )
+
+
+def load_plan(gh: GitHubCli, issue_number: int, label: str) -> Plan:
+    """Read the issue and check, in order: it exists, it is a plan, its header, its session data."""
+    try:
+        issue = view_issue(gh, issue_number)
+    except GhNotFound as error:
+        raise Refusal("Issue not found", "issue_not_found", error.detail) from None
+    except GhError as error:
+        raise Refusal(f"Failed to read issue #{issue_number}", error.kind, error.detail) from None
+    if label not in issue.labels:
+        labels = ", ".join(issue.labels) or "none"
+        raise Refusal("Issue is not an erk-plan", "not_a_plan", f"labels: {labels}")
+    try:
+        header = plan_header.read_header(issue.body)
+    except plan_header.PlanHeaderError as error:
+        raise Refusal(str(error), "invalid_plan_header", error.reason) from None
+    if all(plan_header.is_empty(header.get(key)) for key in SESSION_KEYS):
+        raise Refusal(
+            "No session data available for learning",
+            "no_session_data",
+            "neither last_remote_impl_run_id nor last_local_impl_session is set",
+        )
+    return Plan(issue=issue, header=header)
+
+
+def learn_state_reason(header: Mapping[str, object]) -> str | None:
+    """Why this plan needs no new learn run, or None when it does."""
+    status = header.get("learn_status")
+    if status == PENDING:
+        run_id = header.get("learn_run_id")
+        run = f" (run {run_id})" if not plan_header.is_empty(run_id) else ""
+        return f"learn_status is already pending{run}; use --force to dispatch again"
+    if isinstance(status, str) and status.startswith("completed"):
+        return f"learn_status is already {status}; use --force to dispatch again"
+    return None
+
+
+def dispatch_learn(
+    gh: GitHubCli, issue_number: int, options: LearnOptions, started: datetime, progress: Progress
+) -> Dispatch:
+    """Dispatch once. A transient failure is retried only when no new run shows it happened."""
+    inputs = {"issue_number": str(issue_number)}
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return dispatch_workflow(gh, options.workflow, inputs, ref=options.ref)
+        except GhError as error:
+            if not error.transient:
+                raise Refusal(
+                    "Failed to dispatch workflow", "dispatch_failed", error.detail
+                ) from None
+            progress(f"Dispatch failed ({error.detail}); checking whether a run started anyway")
+            run = _confirm_run(gh, issue_number, options, started)
+            if run is not None:
+                return Dispatch(run_id=run.id, run_url=run.url)
+            if attempt >= options.dispatch_attempts or gh.deadline.expired():
+                raise Refusal(
+                    "Failed to dispatch workflow", "dispatch_failed", error.detail
+                ) from None
+            progress(f"No run started; dispatching again (attempt {attempt + 1})")
+
+
+def _confirm_run(
+    gh: GitHubCli, issue_number: int, options: LearnOptions, started: datetime
+) -> WorkflowRun | None:
+    """Look for a run the failed dispatch may have created; refuse when we cannot tell."""
+    try:
+        return discover_run(
+            gh, issue_number, options, started, timeout=options.dispatch_confirm_timeout
+        )
+    except GhError as error:
+        raise Refusal(
+            "Failed to dispatch workflow",
+            "dispatch_failed",
+            f"the dispatch failed and its run could not be checked, so it was not retried: "
+            f"{error.detail}",
+        ) from None
+
+
+def poll_waits(first: float = 0.25, growth: float = 1.4, longest: float = 1.0) -> Iterator[float]:
+    """Waits between run-list polls: short at first, growing to a ceiling."""
+    wait = first
+    while True:
+        yield wait
+        wait = min(longest, wait * growth)
+
+
+def discover_run(
+    gh: GitHubCli,
+    issue_number: int,
+    options: LearnOptions,
+    since: datetime,
+    *,
+    timeout: float,
+    progress: Progress = _silent,
+    sleep: Callable[[float], None] = time.sleep,
+) -> WorkflowRun | None:
+    """Poll the workflow's runs until the one this dispatch created shows up, or time runs out."""
+    end = time.monotonic() + min(timeout, gh.deadline.remaining())
+    waits = poll_waits()
+    told = False
+    while True:
+        run = match_run(list_runs(gh, options.workflow), since, issue_number, options.clock_skew)
+        if run is not None:
+            return run
+        wait = next(waits)
+        if time.monotonic() + wait > end:
+            return None
+        if not told:
+            progress(f"Waiting for the {options.workflow} run to appear (up to {timeout:.0f} s)")
+            told = True
+        sleep(wait)
+
+
+def match_run(
+    runs: list[WorkflowRun], since: datetime, issue_number: int, clock_skew: float
+) -> WorkflowRun | None:
+    """The newest dispatch run since ``since``, preferring one whose title names the issue."""
+    earliest = since - timedelta(seconds=clock_skew)
+    recent = [r for r in runs if r.event == "workflow_dispatch" and r.created_at >= earliest]
+    naming = [r for r in recent if _names_issue(r.display_title, issue_number)]
+    candidates = naming or recent
+    return max(candidates, key=lambda r: (r.created_at, r.id), default=None)
+
+
+def _names_issue(title: str, issue_number: int) -> bool:
+    digits = str(issue_number)
+    start = title.find(digits)
+    while start != -1:
+        before = title[start - 1] if start else " "
+        end = start + len(digits)
+        after = title[end] if end < len(title) else " "
+        if not before.isdigit() and not after.isdigit():
+            return True
+        start = title.find(digits, start + 1)
+    return False
+
+
+def record_dispatch(
+    gh: GitHubCli,
+    plan: Plan,
+    dispatch: Dispatch,
+    *,
+    started: datetime,
+    options: LearnOptions,
+    progress: Progress,
+    base: TriggerResult,
+) -> TriggerResult:
+    """Find the run and re-read the body side by side, then write the header once."""
+    number = plan.issue.number
+    result = replace(
+        base, workflow_triggered=True, run_id=dispatch.run_id, workflow_run_url=dispatch.run_url
+    )
+    warnings: list[str] = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        body_future = pool.submit(_read_body_timed, gh, number)
+        run_future = None
+        if dispatch.run_id is None:
+            run_future = pool.submit(
+                discover_run,
+                gh,
+                number,
+                options,
+                started,
+                timeout=options.run_discovery_timeout,
+                progress=progress,
+            )
+        run = _run_or_warning(run_future, options, warnings)
+        try:
+            fresh, read_at = body_future.result()
+            if run is not None and time.monotonic() - read_at > 1.0:
+                fresh, read_at = _read_body_timed(gh, number)
+        except GhError as error:
+            return _header_failed(
+                result, run, warnings, f"re-reading the body failed: {error.detail}"
+            )
+    if run is not None:
+        result = replace(result, run_id=run.id, workflow_run_url=run.url)
+    try:
+        updated = updated_body(plan.header, fresh, result.run_id, warnings)
+        if updated is not None:
+            edit_issue_body(gh, number, updated)
+    except plan_header.PlanHeaderError as error:
+        return _header_failed(
+            result, None, warnings, f"the plan header changed and is unusable: {error}"
+        )
+    except GhError as error:
+        return _header_failed(result, None, warnings, error.detail)
+    return replace(result, warnings=tuple(warnings))
+
+
+def _read_body_timed(gh: GitHubCli, number: int) -> tuple[str, float]:
+    return read_issue_body(gh, number), time.monotonic()
+
+
+def _run_or_warning(
+    future: Future[WorkflowRun | None] | None, options: LearnOptions, warnings: list[str]
+) -> WorkflowRun | None:
+    if future is None:
+        return None
+    try:
+        run = future.result()
+    except GhError as error:
+        warnings.append(f"could not look up the run: {error.detail}")
+        return None
+    if run is None:
+        warnings.append(
+            f"the dispatch succeeded but its run did not show up in "
+            f"{options.run_discovery_timeout:g} s; run_id and workflow_run_url are unknown"
+        )
+    return run
+
+
+def updated_body(
+    first_header: Mapping[str, object], fresh: str, run_id: int | None, warnings: list[str]
+) -> str | None:
+    """The fresh body with the learn state set, or None when it must be left as it is."""
+    header = plan_header.read_header(fresh)
+    changed = [key for key in LEARN_KEYS if header.get(key) != first_header.get(key)]
+    if changed:
+        warnings.append(
+            f"someone else changed {', '.join(changed)} while the dispatch ran "
+            f"(learn_status is now {header.get('learn_status')!r}); the header was left as it is"
+        )
+        return None
+    updates: dict[str, str | None] = {"learn_status": PENDING}
+    if run_id is not None:
+        updates["learn_run_id"] = str(run_id)
+    updated = plan_header.set_values(fresh, updates)
+    return None if updated == fresh else updated
+
+
+def body_diff(before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        "issue body",
+        "issue body (new)",
+    )
+    return "".join(lines)
+
+
+def _header_failed(
+    result: TriggerResult, run: WorkflowRun | None, warnings: list[str], detail: str
+) -> TriggerResult:
+    if run is not None:
+        result = replace(result, run_id=run.id, workflow_run_url=run.url)
+    return replace(
+        result,
+        success=False,
+        error="Workflow dispatched, but the plan header could not be updated",
+        error_type="header_update_failed",
+        detail=detail,
+        warnings=tuple(warnings),
+    )
+
+
+def _failed(base: TriggerResult, refusal: Refusal) -> TriggerResult:
+    return replace(
+        base,
+        success=False,
+        error=refusal.error,
+        error_type=refusal.error_type,
+        detail=refusal.detail,
+    )
+
+
+def _int_or_none(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None

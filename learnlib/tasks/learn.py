@@ -1,0 +1,56 @@
+"""The trigger-async-learn task."""
+
+from __future__ import annotations
+
+from invoke import task
+from invoke.context import Context
+
+
+@task(
+    help={
+        "issue": "Plan issue number (required), e.g. 5406.",
+        "repo": "Repository OWNER/NAME (default: config learn.repo, else GH_REPO, else git remote).",
+        "workflow": "Workflow file to dispatch (default: config learn.workflow, learn-async.yml).",
+        "ref": "Git ref to run the workflow on (default: config learn.ref, else default branch).",
+        "force": "Dispatch even when learn_status is already pending or completed.",
+        "dry-run": "Read and check everything, print the header diff; dispatch and edit nothing.",
+        "sandbox": "Run against a local GitHub double seeded with demo plans (needs gh only).",
+    }
+)
+def trigger_async_learn(
+    c: Context,
+    issue: str = "",
+    repo: str = "",
+    workflow: str = "",
+    ref: str = "",
+    force: bool = False,
+    dry_run: bool = False,
+    sandbox: bool = False,
+) -> None:
+    """Dispatch the async learn workflow for a plan issue and mark its plan header pending."""
+    from learnlib import task_runtime as rt
+    from learnlib.ci_outputs import write_actions_outputs
+    from learnlib.learn import LearnOptions, trigger_async_learn
+    from learnlib.results import trigger_payload
+
+    config = c.config.learn
+    try:
+        issue_number = rt.positive_int(issue, "--issue")
+        options = LearnOptions(
+            workflow=workflow or config.workflow,
+            ref=ref or config.ref or None,
+            label=config.label,
+            force=force,
+            dry_run=dry_run,
+            run_discovery_timeout=rt.number(
+                config.run_discovery_timeout, "learn.run_discovery_timeout"
+            ),
+        )
+        with rt.github(config, repo or config.repo, sandbox=sandbox) as gh:
+            result = trigger_async_learn(gh, issue_number, options, progress=rt.say)
+    except rt.UsageError as error:
+        return rt.usage_failure(error)
+    for warning in result.warnings:
+        rt.say(f"warning: {warning}")
+    write_actions_outputs(result)
+    rt.finish(trigger_payload(result), 0 if result.success else 1)

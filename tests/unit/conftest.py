@@ -1,0 +1,127 @@
+"""A fake gh for unit tests on pytest-subprocess: register answers, read back what was sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from learnlib.gh.issues import ISSUE_FIELDS
+from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
+from learnlib.gh.runs import RUN_FIELDS
+from tests.gh_outputs import gh_json, issue_view_output, run_list_output
+
+PLAN_BODY = """<!-- WARNING: Machine-generated. Manual edits may break erk tooling. -->
+<!-- erk:metadata-block:plan-header -->
+<details>
+<summary><code>plan-header</code></summary>
+
+```yaml
+
+schema_version: '2'
+created_at: '2026-01-20T09:12:44.512031+00:00'
+created_by: someone
+last_remote_impl_run_id: '21203500990'
+last_local_impl_session: null
+learn_status: null
+
+```
+
+</details>
+<!-- /erk:metadata-block:plan-header -->
+
+# Plan: make the thing
+
+Some prose.
+"""
+
+
+@dataclass
+class FakeGh:
+    """Registers gh answers with pytest-subprocess and records the bodies written."""
+
+    fp: Any
+    edited: list[str] = field(default_factory=list)
+
+    def issue_view(self, number: int, body: str = PLAN_BODY, **kwargs: Any) -> None:
+        self.fp.register(
+            ["gh", "issue", "view", str(number), "--json", ISSUE_FIELDS],
+            stdout=issue_view_output(number, body, **kwargs),
+        )
+
+    def issue_view_fails(self, number: int, stderr: str, returncode: int = 1) -> None:
+        self.fp.register(
+            ["gh", "issue", "view", str(number), "--json", ISSUE_FIELDS],
+            stderr=stderr,
+            returncode=returncode,
+        )
+
+    def issue_body(self, number: int, body: str, occurrences: int = 1) -> None:
+        self.fp.register(
+            ["gh", "issue", "view", str(number), "--json", "body"],
+            stdout=gh_json({"body": body}),
+            occurrences=occurrences,
+        )
+
+    def issue_edit(self, number: int, *, returncode: int = 0, stderr: str = "") -> None:
+        def capture(data: bytes | str) -> None:
+            self.edited.append(data.decode("utf-8") if isinstance(data, bytes) else data)
+
+        self.fp.register(
+            ["gh", "issue", "edit", str(number), "--body-file", "-"],
+            returncode=returncode,
+            stderr=stderr,
+            stdin_callable=capture,
+        )
+
+    def workflow_run(
+        self,
+        issue: int,
+        *,
+        workflow: str = "learn-async.yml",
+        ref: str | None = None,
+        stdout: str = "",
+        stderr: str = "",
+        returncode: int = 0,
+    ) -> None:
+        argv = ["gh", "workflow", "run", workflow, "-f", f"issue_number={issue}"]
+        if ref:
+            argv += ["--ref", ref]
+        self.fp.register(argv, stdout=stdout, stderr=stderr, returncode=returncode)
+
+    def run_list(
+        self,
+        runs: list[dict[str, Any]],
+        *,
+        workflow: str = "learn-async.yml",
+        occurrences: int = 1,
+        stderr: str = "",
+        returncode: int = 0,
+    ) -> None:
+        self.fp.register(
+            ["gh", "run", "list", "--workflow", workflow, "--json", RUN_FIELDS, "--limit", "20"],
+            stdout=run_list_output(runs) if returncode == 0 else "",
+            stderr=stderr,
+            returncode=returncode,
+            occurrences=occurrences,
+        )
+
+    def count(self, *argv: str) -> int:
+        return int(self.fp.call_count(["gh", *argv]))
+
+
+@pytest.fixture
+def gh_fake(fp: Any) -> Iterator[FakeGh]:
+    yield FakeGh(fp)
+
+
+@pytest.fixture
+def gh() -> GitHubCli:
+    """A client with short retry waits so unit tests stay fast."""
+    return GitHubCli(
+        deadline=Deadline(30.0),
+        retry=RetryPolicy(attempts=3, first_wait=0.0, longest_wait=0.0),
+        sleep=lambda _: None,
+    )
