@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -15,6 +16,7 @@ from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.results import render, usage_error_payload
 
 SANDBOX_REPO = "learnlib-demo/plans"
+_REPOSITORY = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9.-]*/)?[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$")
 
 
 class UsageError(ValueError):
@@ -29,6 +31,14 @@ def positive_int(text: str, option: str) -> int:
     if not value.isascii() or not value.isdigit() or int(value) <= 0:
         raise UsageError(f"{option} must be a positive integer, got {text!r}")
     return int(value)
+
+
+def repository(text: str, option: str = "--repo") -> str:
+    """An optional [HOST/]OWNER/NAME, checked before gh sees it; empty means let gh resolve it."""
+    value = text.strip()
+    if value and not _REPOSITORY.match(value):
+        raise UsageError(f"{option} must look like OWNER/NAME or HOST/OWNER/NAME, got {text!r}")
+    return value
 
 
 def number(value: object, name: str) -> float:
@@ -64,6 +74,7 @@ def github(config: Mapping[str, Any], repo: str, *, sandbox: bool) -> Iterator[G
     """The gh client a task uses: the real GitHub, or the sandbox double for the task's life."""
     timeout = number(config["gh_timeout"], "learn.gh_timeout")
     deadline = Deadline(number(config["deadline"], "learn.deadline"))
+    repo = repository(repo)
     if not sandbox:
         yield GitHubCli(repo=repo or None, timeout=timeout, deadline=deadline)
         return
