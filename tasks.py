@@ -1,6 +1,6 @@
-"""learnlib's Invoke collection: `invoke --list` shows the tasks, `invoke --help TASK` their options."""
+"""learnlib's Invoke collection: `invoke --list` shows the tasks, `invoke --help TASK` options."""
 
-from invoke import Collection
+from invoke.collection import Collection
 
 from learnlib.config import DEFAULTS
 from learnlib.tasks.learn import trigger_async_learn

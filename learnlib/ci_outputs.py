@@ -41,5 +41,6 @@ def step_summary(result: TriggerResult) -> str:
         return f"### Async learn: failed for {issue}\n\n{result.error}\n\n"
     if not result.workflow_triggered:
         return f"### Async learn: not dispatched for {issue}\n\n{result.reason or ''}\n\n"
-    run = f"[run {result.run_id}]({result.workflow_run_url})" if result.workflow_run_url else "a run"
+    url = result.workflow_run_url
+    run = f"[run {result.run_id}]({url})" if url else "a run"
     return f"### Async learn dispatched for {issue}\n\n`{result.workflow}` started {run}.\n\n"

@@ -86,7 +86,10 @@ def trigger_async_learn(
         plan = load_plan(gh, issue_number, options.label)
         done = learn_state_reason(plan.header)
         if done and not options.force:
-            return replace(base, reason=done, run_id=_int_or_none(plan.header.get("learn_run_id")))
+            run_id = _int_or_none(plan.header.get("learn_run_id"))
+            return replace(
+                base, reason=done, run_id=run_id, workflow_run_url=run_url(plan.issue.url, run_id)
+            )
         planned_body = plan_header.set_values(plan.issue.body, {"learn_status": PENDING})
     except Refusal as refusal:
         return _failed(base, refusal)
@@ -369,6 +372,14 @@ def _failed(base: TriggerResult, refusal: Refusal) -> TriggerResult:
         error_type=refusal.error_type,
         detail=refusal.detail,
     )
+
+
+def run_url(issue_url: str, run_id: int | None) -> str | None:
+    """The run's page from the issue's URL: https://HOST/O/R/issues/N -> .../actions/runs/ID."""
+    repo_url, sep, _ = issue_url.rpartition("/issues/")
+    if run_id is None or not sep:
+        return None
+    return f"{repo_url}/actions/runs/{run_id}"
 
 
 def _int_or_none(value: object) -> int | None:

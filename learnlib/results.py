@@ -9,7 +9,7 @@ from learnlib.learn import TriggerResult
 
 
 def trigger_payload(result: TriggerResult) -> dict[str, Any]:
-    """The JSON object for a trigger: fixed keys first, optional ones only when they say something."""
+    """The JSON object for a trigger: fixed keys first, optional ones only when they apply."""
     payload: dict[str, Any] = {"success": result.success, "issue_number": result.issue_number}
     if result.success or result.workflow_triggered:
         payload |= {

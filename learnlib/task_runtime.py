@@ -16,7 +16,9 @@ from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.results import render, usage_error_payload
 
 SANDBOX_REPO = "learnlib-demo/plans"
-_REPOSITORY = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9.-]*/)?[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$")
+_REPOSITORY = re.compile(
+    r"^(?:[A-Za-z0-9][A-Za-z0-9.-]*/)?[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$"
+)
 
 
 class UsageError(ValueError):
@@ -81,8 +83,9 @@ def github(config: Mapping[str, Any], repo: str, *, sandbox: bool) -> Iterator[G
     from learnlib.sandbox.seed import demo_state
     from learnlib.sandbox.server import SandboxGitHub
 
-    with tempfile.TemporaryDirectory(prefix="learnlib-sandbox-") as tmp, SandboxGitHub(
-        demo_state()
-    ) as double:
+    with (
+        tempfile.TemporaryDirectory(prefix="learnlib-sandbox-") as tmp,
+        SandboxGitHub(demo_state()) as double,
+    ):
         env = double.gh_env(Path(tmp))
         yield GitHubCli(repo=repo or SANDBOX_REPO, timeout=timeout, deadline=deadline, env=env)

@@ -1,1 +1,1 @@
-"""Invoke task modules. They import only Invoke at start-up; the work is imported when a task runs."""
+"""Invoke task modules: only Invoke is imported at start-up, the work when a task runs."""

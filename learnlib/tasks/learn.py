@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from invoke import task
 from invoke.context import Context
+from invoke.tasks import task
 
 
 @task(
     help={
         "issue": "Plan issue number (required), e.g. 5406.",
-        "repo": "Repository OWNER/NAME (default: config learn.repo, else GH_REPO, else git remote).",
+        "repo": "Repository OWNER/NAME (default: learn.repo, else GH_REPO, else the git remote).",
         "workflow": "Workflow file to dispatch (default: config learn.workflow, learn-async.yml).",
         "ref": "Git ref to run the workflow on (default: config learn.ref, else default branch).",
         "force": "Dispatch even when learn_status is already pending or completed.",

@@ -216,6 +216,16 @@ def test_already_learned_is_not_dispatched_again(
     assert gh_fake.edited == []
 
 
+def test_pending_plan_reports_its_recorded_run(gh: GitHubCli, gh_fake: FakeGh) -> None:
+    body = PLAN_BODY.replace("learn_status: null", "learn_status: pending\nlearn_run_id: '31'")
+    gh_fake.issue_view(ISSUE, body=body, url="https://github.com/o/r/issues/5406")
+
+    result = run(gh)
+
+    assert (result.workflow_triggered, result.run_id) == (False, 31)
+    assert result.workflow_run_url == "https://github.com/o/r/actions/runs/31"
+
+
 def test_force_dispatches_a_pending_plan_again(gh: GitHubCli, gh_fake: FakeGh) -> None:
     body = PLAN_BODY.replace("learn_status: null", "learn_status: pending\nlearn_run_id: '1'")
     gh_fake.issue_view(ISSUE, body=body)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from invoke import Program
+from invoke.program import Program
 
 import tasks
 from tests.unit.conftest import PLAN_BODY, FakeGh
