@@ -13,6 +13,7 @@ from typing import Any
 from invoke.exceptions import Exit
 
 from learnlib.gh.runner import Deadline, GitHubCli
+from learnlib.learn import body_diff
 from learnlib.results import render, usage_error_payload
 
 SANDBOX_REPO = "learnlib-demo/plans"
@@ -83,9 +84,16 @@ def github(config: Mapping[str, Any], repo: str, *, sandbox: bool) -> Iterator[G
     from learnlib.sandbox.seed import demo_state
     from learnlib.sandbox.server import SandboxGitHub
 
+    state = demo_state()
+    bodies = {(f"{r.owner}/{r.name}", i.number): i.body for r in state.repos for i in r.issues}
     with (
         tempfile.TemporaryDirectory(prefix="learnlib-sandbox-") as tmp,
-        SandboxGitHub(demo_state()) as double,
+        SandboxGitHub(state) as double,
     ):
         env = double.gh_env(Path(tmp))
-        yield GitHubCli(repo=repo or SANDBOX_REPO, timeout=timeout, deadline=deadline, env=env)
+        try:
+            yield GitHubCli(repo=repo or SANDBOX_REPO, timeout=timeout, deadline=deadline, env=env)
+        finally:
+            for edit in double.edits:
+                before = bodies.get((edit.repo, edit.number), "")
+                say(f"sandbox: issue #{edit.number} body changed:\n{body_diff(before, edit.body)}")
