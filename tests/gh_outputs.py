@@ -19,15 +19,17 @@ def gh_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
-def label(name: str) -> dict[str, str]:
-    return {"id": f"LA_{name}", "name": name, "description": "", "color": "ededed"}
+def label(
+    name: str, *, id_: str = "", description: str = "", color: str = "ededed"
+) -> dict[str, str]:
+    return {"color": color, "description": description, "id": id_ or f"LA_{name}", "name": name}
 
 
 def issue_view_output(
     number: int,
     body: str,
     *,
-    labels: Iterable[str] = ("erk-plan",),
+    labels: Iterable[str | dict[str, str]] = ("erk-plan",),
     title: str = "Plan",
     state: str = "OPEN",
     url: str | None = None,
@@ -37,7 +39,7 @@ def issue_view_output(
         "number": number,
         "title": title,
         "body": body,
-        "labels": [label(name) for name in labels],
+        "labels": [item if isinstance(item, dict) else label(item) for item in labels],
         "state": state,
         "url": url or f"https://github.com/o/r/issues/{number}",
     }

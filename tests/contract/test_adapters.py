@@ -1,0 +1,57 @@
+"""Each adapter, run by the real gh against the sandbox: values read, bodies written, errors typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from learnlib.gh.issues import edit_issue_body, read_issue_body, view_issue
+from learnlib.gh.runner import GhAuthRequired, GhNotFound, GhUnavailable, GitHubCli
+from learnlib.gh.runs import list_runs
+from learnlib.gh.workflows import dispatch_workflow
+from learnlib.sandbox.server import SandboxGitHub
+
+
+def test_view_issue_reads_every_field(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
+    issue = view_issue(gh, 5406)
+    expected = sandbox.issue(5406)
+    assert (issue.number, issue.title, issue.body) == (5406, expected.title, expected.body)
+    assert issue.labels == tuple(label.name for label in expected.labels)
+    assert issue.state == "OPEN" and issue.url.endswith("/issues/5406")
+
+
+def test_missing_issue_is_not_found(gh: GitHubCli) -> None:
+    with pytest.raises(GhNotFound):
+        view_issue(gh, 999_999)
+
+
+def test_edit_sends_the_body_byte_for_byte(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
+    body = "first\r\nsecond — ünïcödé ✓\r\n\r\n  indented\ttab\r\nno newline at end"
+    edit_issue_body(gh, 5406, body)
+    assert sandbox.issue(5406).body == body
+    assert read_issue_body(gh, 5406) == body
+
+
+def test_dispatch_then_list_runs_finds_the_run(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
+    dispatch = dispatch_workflow(gh, "learn-async.yml", {"issue_number": "5406"})
+    assert (dispatch.run_id, dispatch.run_url) == (None, None)  # gh 2.23 prints nothing
+    [record] = sandbox.dispatches
+    assert record.inputs == {"issue_number": "5406"}
+    runs = list_runs(gh, "learn-async.yml")
+    newest = max(runs, key=lambda run: run.created_at)
+    assert newest.display_title == "Learn #5406" and newest.event == "workflow_dispatch"
+
+
+def test_dispatch_with_ref(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
+    dispatch_workflow(gh, "learn-async.yml", {"issue_number": "1"}, ref="main")
+    assert sandbox.dispatches[0].ref == "main"
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(502, GhUnavailable), (429, GhUnavailable), (401, GhAuthRequired)]
+)
+def test_http_failures_are_classified(
+    gh: GitHubCli, sandbox: SandboxGitHub, status: int, error: type[Exception]
+) -> None:
+    sandbox.fail_next("issue_view", status, count=10, retry_after=0 if status == 429 else None)
+    with pytest.raises(error):
+        read_issue_body(gh, 5406)
