@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from learnlib import plan_header
 from learnlib.gh.issues import Issue, edit_issue_body, read_issue_body, view_issue
+from learnlib.gh.repos import default_branch
 from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
 from learnlib.gh.runs import WorkflowRun, list_runs
 from learnlib.gh.workflows import Dispatch, dispatch_workflow
@@ -83,7 +84,13 @@ def trigger_async_learn(
     """The whole trigger: validate, dispatch once, record ``learn_status: pending``."""
     base = TriggerResult(issue_number=issue_number, success=True, workflow=options.workflow)
     try:
-        plan = load_plan(gh, issue_number, options.label)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The default branch is looked up beside the issue read, so the dispatch can pass
+            # --ref and gh need not ask for it on the critical path.
+            ref = pool.submit(_default_branch_or_none, gh) if options.ref is None else None
+            plan = load_plan(gh, issue_number, options.label)
+            if ref is not None:
+                options = replace(options, ref=ref.result())
         done = learn_state_reason(plan.header)
         if done and not options.force:
             run_id = _int_or_none(plan.header.get("learn_run_id"))
@@ -105,6 +112,14 @@ def trigger_async_learn(
     return record_dispatch(
         gh, plan, dispatch, started=started, options=options, progress=progress, base=base
     )
+
+
+def _default_branch_or_none(gh: GitHubCli) -> str | None:
+    """The default branch, or None to let gh look it up itself when this lookup fails."""
+    try:
+        return default_branch(gh)
+    except GhError:
+        return None
 
 
 def load_plan(gh: GitHubCli, issue_number: int, label: str) -> Plan:

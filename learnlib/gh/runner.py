@@ -217,6 +217,10 @@ class GitHubCli:
                 action, f"gh printed something that is not JSON: {output[:200]!r}"
             ) from None
 
+    def target_repo(self) -> str | None:
+        """The repository gh will use when one is named: --repo, else GH_REPO."""
+        return self.repo or self._environment().get("GH_REPO") or None
+
     def _argv(self, args: Sequence[str], with_repo: bool) -> list[str]:
         argv = [self.executable, *args]
         if with_repo and self.repo:

@@ -81,7 +81,7 @@ class FakeGh:
         issue: int,
         *,
         workflow: str = "learn-async.yml",
-        ref: str | None = None,
+        ref: str | None = "main",
         stdout: str = "",
         stderr: str = "",
         returncode: int = 0,
@@ -108,13 +108,22 @@ class FakeGh:
             occurrences=occurrences,
         )
 
+    def repo_view(self, branch: str = "main", occurrences: int = 10) -> None:
+        self.fp.register(
+            ["gh", "repo", "view", "--json", "defaultBranchRef"],
+            stdout=gh_json({"defaultBranchRef": {"name": branch}}),
+            occurrences=occurrences,
+        )
+
     def count(self, *argv: str) -> int:
         return int(self.fp.call_count(["gh", *argv]))
 
 
 @pytest.fixture
 def gh_fake(fp: Any) -> Iterator[FakeGh]:
-    yield FakeGh(fp)
+    fake = FakeGh(fp)
+    fake.repo_view()  # looked up beside every issue read unless a ref is given
+    yield fake
 
 
 @pytest.fixture

@@ -171,7 +171,12 @@ def test_dispatch_502_without_a_new_run_is_retried_once(gh: GitHubCli, gh_fake: 
     result = run(gh)
 
     assert result.success and result.run_id == 77
-    assert gh_fake.count("workflow", "run", "learn-async.yml", "-f", f"issue_number={ISSUE}") == 2
+    assert (
+        gh_fake.count(
+            "workflow", "run", "learn-async.yml", "-f", f"issue_number={ISSUE}", "--ref", "main"
+        )
+        == 2
+    )
 
 
 def test_dispatch_502_with_a_new_run_is_not_retried(gh: GitHubCli, gh_fake: FakeGh) -> None:
@@ -184,7 +189,12 @@ def test_dispatch_502_with_a_new_run_is_not_retried(gh: GitHubCli, gh_fake: Fake
     result = run(gh)
 
     assert result.success and result.run_id == 55
-    assert gh_fake.count("workflow", "run", "learn-async.yml", "-f", f"issue_number={ISSUE}") == 1
+    assert (
+        gh_fake.count(
+            "workflow", "run", "learn-async.yml", "-f", f"issue_number={ISSUE}", "--ref", "main"
+        )
+        == 1
+    )
 
 
 def test_dispatch_502_whose_run_cannot_be_checked_is_not_retried(

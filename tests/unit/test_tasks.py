@@ -75,7 +75,22 @@ def test_success_prints_the_contract_and_writes_actions_outputs(
     )
     url = "https://github.com/o/r/actions/runs/99"
     gh_fake.fp.register(
-        ["gh", "workflow", "run", "learn-async.yml", "-f", "issue_number=5406", "--repo", "o/r"],
+        ["gh", "repo", "view", "o/r", "--json", "defaultBranchRef"],
+        stdout=json.dumps({"defaultBranchRef": {"name": "trunk"}}),
+    )
+    gh_fake.fp.register(
+        [
+            "gh",
+            "workflow",
+            "run",
+            "learn-async.yml",
+            "-f",
+            "issue_number=5406",
+            "--ref",
+            "trunk",
+            "--repo",
+            "o/r",
+        ],
         stdout=url + "\n",
     )
     gh_fake.fp.register(

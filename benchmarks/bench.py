@@ -1,0 +1,235 @@
+"""learnlib's benchmarks, all through the real gh against the sandbox GitHub. Prints a table.
+
+    nox -s bench            (or: python benchmarks/bench.py [--pairs N])
+
+1. End to end: `invoke trigger-async-learn` against a floor script making the same gh calls in
+   sequence (view, workflow run, run list, edit), at 0 ms and 100 ms latency per API request.
+2. API requests per trigger, counted by the sandbox, ours against the floor.
+3. Start-up: `invoke --help trigger-async-learn` against `python -c pass` and `gh --version`.
+4. Header rewrite: per-body time over a corpus including a 65,536-character body.
+5. Run discovery on old gh: delay between a run appearing and the task reporting it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from learnlib import plan_header  # noqa: E402
+from learnlib.gh.issues import ISSUE_FIELDS  # noqa: E402
+from learnlib.gh.runner import GitHubCli  # noqa: E402
+from learnlib.gh.workflows import dispatch_workflow  # noqa: E402
+from learnlib.learn import LearnOptions, discover_run  # noqa: E402
+from learnlib.sandbox.seed import DEMO_REPO, demo_state  # noqa: E402
+from learnlib.sandbox.server import SandboxGitHub  # noqa: E402
+
+ISSUE = 5406
+INVOKE = str(Path(sys.executable).with_name("invoke"))
+
+FLOOR_SCRIPT = f"""set -e
+gh issue view {ISSUE} --repo {DEMO_REPO} --json {ISSUE_FIELDS} > "$WORK/issue.json"
+gh workflow run learn-async.yml --repo {DEMO_REPO} -f issue_number={ISSUE}
+gh run list --workflow learn-async.yml --repo {DEMO_REPO} --json databaseId,url --limit 20 >/dev/null
+gh issue edit {ISSUE} --repo {DEMO_REPO} --body-file "$WORK/body.md" >/dev/null
+"""
+
+Row = tuple[str, str, str, str]
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{command[:3]} failed: {done.stderr.decode()[-500:]}")
+    return elapsed
+
+
+@contextmanager
+def sandbox(latency: float = 0.0) -> Iterator[tuple[SandboxGitHub, dict[str, str], Path]]:
+    with tempfile.TemporaryDirectory(prefix="learnlib-bench-") as tmp, SandboxGitHub(
+        demo_state()
+    ) as double:
+        env = double.gh_env(Path(tmp))
+        double.latency = latency
+        yield double, env, Path(tmp)
+
+
+def reset_issue(double: SandboxGitHub, body: str) -> None:
+    with double.lock:
+        double.issue(ISSUE).body = body
+
+
+def run_ours(env: dict[str, str]) -> float:
+    return timed(
+        [INVOKE, "trigger-async-learn", "--issue", str(ISSUE), "--repo", DEMO_REPO], env=env
+    )
+
+
+def run_floor(env: dict[str, str], work: Path) -> float:
+    return timed(["bash", "-c", FLOOR_SCRIPT], env=env | {"WORK": str(work)})
+
+
+def end_to_end(latency: float, pairs: int) -> tuple[float, float, int, int]:
+    """Median seconds of ours and the floor over interleaved pairs, and requests per trigger."""
+    with sandbox(latency) as (double, env, tmp):
+        original = double.issue(ISSUE).body
+        (tmp / "body.md").write_text(
+            plan_header.set_values(original, {"learn_status": "pending"}), encoding="utf-8"
+        )
+        ours, floor, ours_requests, floor_requests = [], [], 0, 0
+        for _ in range(pairs):
+            reset_issue(double, original)
+            before = len(double.requests)
+            ours.append(run_ours(env))
+            ours_requests = len(double.requests) - before
+            reset_issue(double, original)
+            before = len(double.requests)
+            floor.append(run_floor(env, tmp))
+            floor_requests = len(double.requests) - before
+        return statistics.median(ours), statistics.median(floor), ours_requests, floor_requests
+
+
+def median_of(samples: int, command: list[str], env: dict[str, str] | None = None) -> float:
+    return statistics.median(timed(command, env) for _ in range(samples))
+
+
+def corpus() -> list[str]:
+    base = demo_state()
+    bodies = [issue.body for repo in base.repos for issue in repo.issues]
+    usable = []
+    for body in bodies:
+        try:
+            plan_header.read_header(body)
+        except plan_header.PlanHeaderError:
+            continue
+        usable.append(body)
+    big = usable[0]
+    filler = "Prose line that pads the body to GitHub's limit of 65,536 characters.\n"
+    big += filler * ((65_536 - len(big)) // len(filler))
+    big += "x" * (65_536 - len(big))
+    crlf = [body.replace("\r\n", "\n").replace("\n", "\r\n") for body in usable]
+    return [*usable, *crlf, big]
+
+
+def rewrite_times(bodies: list[str], repeats: int = 20) -> list[float]:
+    times = []
+    for body in bodies:
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            plan_header.set_values(body, {"learn_status": "pending", "learn_run_id": "123"})
+            samples.append(time.perf_counter() - started)
+        times.append(statistics.median(samples))
+    return times
+
+
+def discovery_delay(delay: float, samples: int) -> float:
+    """Median seconds between a late run becoming visible and discover_run returning it."""
+    results = []
+    with sandbox() as (double, env, _):
+        gh = GitHubCli(repo=DEMO_REPO, env=env)
+        double.run_delay = delay
+        for _ in range(samples):
+            since = datetime.now(UTC)
+            dispatch_workflow(gh, "learn-async.yml", {"issue_number": str(ISSUE)})
+            run = discover_run(gh, ISSUE, LearnOptions(), since, timeout=10.0)
+            found = time.time()
+            if run is None:
+                raise SystemExit("run discovery did not find the run")
+            with double.lock:
+                [visible_at] = [r.visible_at for repo in double.state.repos for r in repo.runs if r.id == run.id]
+            results.append(found - visible_at)
+    return statistics.median(results)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=5, help="interleaved pairs (>= 5)")
+    args = parser.parse_args()
+    if shutil.which("gh") is None:
+        raise SystemExit("gh is not installed: apt-get install gh")
+    rows: list[Row] = []
+    requests = (0, 0)
+    for latency in (0.0, 0.1):
+        ours, floor, ours_requests, floor_requests = end_to_end(latency, max(5, args.pairs))
+        ratio = ours / floor
+        target = "ratio <= 1.0" if latency else "(reported)"
+        ok = ratio <= 1.0 if latency else True
+        rows.append((
+            f"1. end to end @ {latency * 1000:.0f} ms/request",
+            f"ours {ms(ours)}, floor {ms(floor)}, ratio {ratio:.2f}",
+            target,
+            verdict(ok) if latency else "-",
+        ))
+        requests = (ours_requests, floor_requests)
+    rows.append(("2. API requests per trigger", f"ours {requests[0]}, floor {requests[1]}", "(reported)", "-"))
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    startup = median_of(10, [INVOKE, "--help", "trigger-async-learn"], env)
+    python = median_of(10, [sys.executable, "-c", "pass"])
+    gh_version = median_of(10, ["gh", "--version"])
+    rows.append((
+        "3. start-up: invoke --help trigger-async-learn",
+        f"{ms(startup)} (python -c pass {ms(python)}, gh --version {ms(gh_version)})",
+        "<= 150 ms",
+        verdict(startup <= 0.150),
+    ))
+
+    bodies = corpus()
+    times = rewrite_times(bodies)
+    largest = times[-1]
+    rows.append((
+        f"4. header rewrite ({len(bodies)} bodies, largest {len(bodies[-1]):,} chars)",
+        f"median {statistics.median(times) * 1000:.2f} ms, largest {largest * 1000:.2f} ms",
+        "median <= 2 ms, largest <= 20 ms",
+        verdict(statistics.median(times) <= 0.002 and largest <= 0.020),
+    ))
+
+    delay = discovery_delay(1.0, 5)
+    rows.append(("5. run discovery on gh 2.23 (run late by 1 s)", f"{ms(delay)} after it appears", "<= 600 ms", verdict(delay <= 0.6)))
+
+    print_table(rows)
+
+
+def print_table(rows: list[Row]) -> None:
+    gh_line = subprocess.run(["gh", "--version"], capture_output=True, text=True, check=False)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{gh_line.stdout.splitlines()[0]}"
+    )
+    headers = ("figure", "measured", "target", "")
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(4)]
+    line: Callable[[tuple[str, ...]], str] = lambda row: " | ".join(  # noqa: E731
+        cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+    )
+    print(line(headers))
+    print("-+-".join("-" * width for width in widths))
+    for row in rows:
+        print(line(row))
+
+
+if __name__ == "__main__":
+    main()
