@@ -3,7 +3,8 @@
 from invoke.collection import Collection
 
 from learnlib.config import DEFAULTS
+from learnlib.tasks.land import land
 from learnlib.tasks.learn import trigger_async_learn
 
-ns = Collection(trigger_async_learn)
+ns = Collection(trigger_async_learn, land)
 ns.configure(DEFAULTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from learnlib.land import LandResult
 from learnlib.learn import TriggerResult
 
 
@@ -27,6 +28,43 @@ def trigger_payload(result: TriggerResult) -> dict[str, Any]:
     if result.warnings:
         payload["warnings"] = list(result.warnings)
     return payload
+
+
+def land_payload(result: LandResult) -> dict[str, Any]:
+    """The JSON object for a landing; ``learn`` is the trigger's own object, or null and why."""
+    payload: dict[str, Any] = {
+        "success": result.success,
+        "pr_number": result.pr_number,
+        "merged": result.merged,
+        "merge_method": result.merge_method,
+    }
+    if result.success:
+        payload |= {
+            "plan_issue": result.plan_issue,
+            "plan_issue_source": result.plan_issue_source,
+            "learn": None if result.learn is None else trigger_payload(result.learn),
+        }
+        if result.learn is None:
+            payload["learn_skipped"] = result.learn_skipped
+    else:
+        payload |= {"error": result.error, "error_type": result.error_type, "detail": result.detail}
+    if result.dry_run:
+        payload["dry_run"] = True
+    if result.warnings:
+        payload["warnings"] = list(result.warnings)
+    return payload
+
+
+def land_usage_error_payload(message: str) -> dict[str, Any]:
+    """A malformed `invoke land` option, in the landing's own shape."""
+    return {
+        "success": False,
+        "pr_number": None,
+        "merged": False,
+        "error": message,
+        "error_type": "invalid_option",
+        "detail": "",
+    }
 
 
 def usage_error_payload(message: str, issue_number: int | None = None) -> dict[str, Any]:

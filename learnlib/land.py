@@ -1,0 +1,211 @@
+"""Land a plan's pull request: check it, merge it, then trigger async learn for its plan.
+
+Small steps over the gh adapters: read the PR, refuse what GitHub would refuse, find the plan
+issue, merge once (a transient failure is checked, never retried), and learn in-process with the
+trigger's own function. No printing: progress goes to a callback, questions to ``ask``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from learnlib.gh.prs import MERGE_FLAGS, PullRequest, merge_pr, view_pr
+from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
+from learnlib.learn import LearnOptions, Progress, Refusal, TriggerResult, trigger_async_learn
+
+MERGE_METHODS = tuple(MERGE_FLAGS)
+Ask = Callable[[int], bool]
+
+_BRANCH_PLAN = re.compile(r"^P(\d+)-")
+# GitHub's closing keywords, any case, an optional colon, then a bare #N (not other/repo#N).
+_CLOSING_REFERENCE = re.compile(
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)(?::\s*|\s+)#(\d+)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class LandOptions:
+    pr_number: int | None = None
+    plan_issue: int | None = None
+    learn: bool | None = None  # --learn / --no-learn; None: ask, or learn_on_land when no one can
+    learn_on_land: bool = True
+    merge_method: str = "squash"
+    delete_branch: bool = False
+    dry_run: bool = False
+    learn_options: LearnOptions = field(default_factory=LearnOptions)
+
+
+@dataclass(frozen=True)
+class LandResult:
+    success: bool
+    merged: bool
+    merge_method: str
+    pr_number: int | None = None
+    plan_issue: int | None = None
+    plan_issue_source: str | None = None  # "option" | "branch" | "pr_body"
+    learn: TriggerResult | None = None
+    learn_skipped: str | None = None
+    error: str | None = None
+    error_type: str | None = None
+    detail: str | None = None
+    warnings: tuple[str, ...] = ()
+    dry_run: bool = False
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def land(
+    gh: GitHubCli, options: LandOptions, *, ask: Ask | None = None, progress: Progress = _silent
+) -> LandResult:
+    """The whole landing. ``ask`` is given only when someone can answer a question."""
+    if options.merge_method not in MERGE_METHODS:
+        raise ValueError(f"unknown merge method {options.merge_method!r}")
+    base = LandResult(
+        success=False, merged=False, merge_method=options.merge_method, dry_run=options.dry_run
+    )
+    try:
+        pr = read_pr(gh, options.pr_number)
+        base = replace(base, pr_number=pr.number)
+        warnings = refuse_unmergeable(pr)
+        plan_issue, source = find_plan_issue(pr, options.plan_issue)
+        base = replace(base, plan_issue=plan_issue, plan_issue_source=source)
+        if not options.dry_run:
+            progress(f"Merging pull request #{pr.number} ({options.merge_method}): {pr.title}")
+            warnings += merge(gh, pr, options)
+            progress(f"Merged {pr.url}")
+        else:
+            progress(f"Dry run: {pr.url} would be merged ({options.merge_method}); nothing changed")
+    except Refusal as refusal:
+        return replace(
+            base, error=refusal.error, error_type=refusal.error_type, detail=refusal.detail
+        )
+    landed = replace(base, success=True, merged=not options.dry_run, warnings=tuple(warnings))
+    learned, skipped = learn_plan(gh, plan_issue, options, ask, progress)
+    return replace(landed, learn=learned, learn_skipped=skipped)
+
+
+def read_pr(gh: GitHubCli, number: int | None) -> PullRequest:
+    try:
+        return view_pr(gh, number)
+    except GhNotFound as error:
+        raise Refusal("Pull request not found", "pr_not_found", error.detail) from None
+    except GhError as error:
+        which = "the current branch's pull request" if number is None else f"pull request #{number}"
+        raise Refusal(f"Failed to read {which}", error.kind, error.detail) from None
+
+
+def refuse_unmergeable(pr: PullRequest) -> list[str]:
+    """Refuse what GitHub would refuse; return warnings for what merges anyway."""
+    n, base, status = pr.number, pr.base_ref_name, pr.merge_state_status
+    detail = f"state: {pr.state}, mergeable: {pr.mergeable}, mergeStateStatus: {status}"
+    if pr.state == "MERGED":
+        raise Refusal(f"Pull request #{n} is already merged", "pr_already_merged", detail)
+    if pr.state != "OPEN":
+        raise Refusal(f"Pull request #{n} is closed", "pr_closed", detail)
+    if pr.is_draft or status == "DRAFT":
+        raise Refusal(
+            f"Pull request #{n} is a draft; mark it ready for review first", "pr_draft", detail
+        )
+    if pr.mergeable == "CONFLICTING" or status == "DIRTY":
+        reason = f"has merge conflicts with {base}"
+    elif status == "BLOCKED":
+        reason = "is blocked: required checks are failing or required reviews are missing"
+    elif status == "BEHIND":
+        reason = f"is behind {base} and must be updated with it first"
+    elif status == "UNSTABLE":
+        return [f"pull request #{n} has failing checks that are not required; merging anyway"]
+    else:  # CLEAN, HAS_HOOKS, UNKNOWN...: GitHub decides at merge time
+        return []
+    raise Refusal(f"Pull request #{n} {reason}", "pr_not_mergeable", detail)
+
+
+def find_plan_issue(pr: PullRequest, explicit: int | None) -> tuple[int | None, str | None]:
+    """The plan issue and where it came from: the option, the branch's P<N>- prefix, the body."""
+    if explicit is not None:
+        return explicit, "option"
+    branch = _BRANCH_PLAN.match(pr.head_ref_name)
+    if branch and int(branch.group(1)) > 0:
+        return int(branch.group(1)), "branch"
+    for match in _CLOSING_REFERENCE.finditer(pr.body):
+        if int(match.group(1)) > 0:
+            return int(match.group(1)), "pr_body"
+    return None, None
+
+
+def merge(gh: GitHubCli, pr: PullRequest, options: LandOptions) -> list[str]:
+    """Merge once, pinned to the head that was checked; after a transient failure, look again."""
+    try:
+        merge_pr(
+            gh,
+            pr.number,
+            method=options.merge_method,
+            delete_branch=options.delete_branch,
+            head_oid=pr.head_ref_oid,
+        )
+        return []
+    except GhError as error:
+        failed = f"Failed to merge pull request #{pr.number}"
+        if not error.transient:
+            raise Refusal(failed, "merge_failed", error.detail) from None
+        try:
+            state = view_pr(gh, pr.number).state
+        except GhError as again:
+            detail = f"{error.detail}; whether it merged could not be checked: {again.detail}"
+            raise Refusal(failed, "merge_failed", detail) from None
+        if state != "MERGED":
+            detail = f"{error.detail} (the pull request is still {state}; not retried)"
+            raise Refusal(failed, "merge_failed", detail) from None
+        return [f"the merge request failed ({error.detail}), but the pull request is merged"]
+
+
+def decide_learning(plan_issue: int | None, options: LandOptions, interactive: bool) -> str | None:
+    """Why learning is skipped, or None when it goes ahead (perhaps after asking)."""
+    if plan_issue is None:
+        return "no plan issue: no --issue, no P<N>- branch prefix, no closing reference in the body"
+    if options.learn is False:
+        return "--no-learn was given"
+    if options.learn is None and not interactive and not options.learn_on_land:
+        return "configuration learn.on_land is false"
+    return None
+
+
+def learn_plan(
+    gh: GitHubCli, plan_issue: int | None, options: LandOptions, ask: Ask | None, progress: Progress
+) -> tuple[TriggerResult | None, str | None]:
+    """The trigger's result, or why there is none. A dry run only checks the plan."""
+    skipped = decide_learning(plan_issue, options, ask is not None)
+    if skipped is not None or plan_issue is None:
+        return None, skipped
+    learn_options = options.learn_options
+    asking = options.learn is None and ask is not None
+    if options.dry_run or asking:
+        # Check first, so that a plan that needs no learning (or is no plan) is not asked about.
+        check = _trigger(gh, plan_issue, replace(learn_options, dry_run=True), progress)
+        if options.dry_run or not check.success or check.reason is not None:
+            return check, None
+        if ask is not None and not ask(plan_issue):
+            return None, "declined at the prompt"
+    progress(f"Triggering async learn for plan #{plan_issue}")
+    return _trigger(gh, plan_issue, replace(learn_options, dry_run=False), progress), None
+
+
+def _trigger(
+    gh: GitHubCli, plan_issue: int, options: LearnOptions, progress: Progress
+) -> TriggerResult:
+    """The trigger task's own function; a gh failure it lets through never fails a landing."""
+    try:
+        return trigger_async_learn(gh, plan_issue, options, progress)
+    except GhError as error:
+        return TriggerResult(
+            issue_number=plan_issue,
+            success=False,
+            workflow=options.workflow,
+            error="Failed to trigger async learn",
+            error_type=error.kind,
+            detail=error.detail,
+            dry_run=options.dry_run,
+        )

@@ -1,0 +1,160 @@
+"""The land task. The work is imported when the task runs, so `invoke --list` stays fast."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from invoke.context import Context
+from invoke.tasks import task
+
+if TYPE_CHECKING:
+    from learnlib.land import LandOptions, LandResult
+
+
+@task(
+    help={
+        "pr": "Pull request number (default: the pull request of the current branch).",
+        "issue": "Plan issue (default: the branch's P<N>- prefix, else `Closes #N` in the body).",
+        "learn": "Trigger async learn after the merge without asking.",
+        "no-learn": "Do not trigger async learn.",
+        "merge-method": "squash, merge or rebase (default: config land.merge_method, squash).",
+        "delete-branch": "Delete the head branch after the merge (default: land.delete_branch).",
+        "repo": "Repository OWNER/NAME (default: learn.repo, else GH_REPO, else the git remote).",
+        "dry-run": "Read and check the PR and the plan; merge, dispatch and edit nothing.",
+        "sandbox": "Run against a local GitHub double seeded with demo plans (needs gh only).",
+    }
+)
+def land(
+    c: Context,
+    *,
+    pr: str = "",
+    issue: str = "",
+    learn: bool = False,
+    no_learn: bool = False,
+    merge_method: str = "",
+    delete_branch: bool = False,
+    repo: str = "",
+    dry_run: bool = False,
+    sandbox: bool = False,
+) -> None:
+    """Merge a plan's pull request, then trigger async learn for its plan issue."""
+    from learnlib import task_runtime as rt
+    from learnlib.land import land as land_pull_request
+    from learnlib.results import land_payload, land_usage_error_payload
+
+    config = c.config.learn
+    try:
+        options = land_options(
+            c.config,
+            pr=pr,
+            issue=issue,
+            learn=learn,
+            no_learn=no_learn,
+            merge_method=merge_method,
+            delete_branch=delete_branch,
+            dry_run=dry_run,
+        )
+        repo = repo or config.repo
+        if options.pr_number is None and (repo or sandbox):
+            raise rt.UsageError(
+                "--pr is required with --repo, learn.repo or --sandbox: gh finds the current "
+                "branch's pull request only in this checkout's repository"
+            )
+        ask = ask_on_terminal if sys.stdin.isatty() and sys.stderr.isatty() else None
+        with rt.github(config, repo, sandbox=sandbox) as gh:
+            result = land_pull_request(gh, options, ask=ask, progress=rt.say)
+    except rt.UsageError as error:
+        rt.say(f"error: {error}")
+        return rt.finish(land_usage_error_payload(str(error)), 2)
+    tell(result)
+    rt.finish(land_payload(result), 0 if result.success else 1)
+
+
+def land_options(
+    config: Any,
+    *,
+    pr: str,
+    issue: str,
+    learn: bool,
+    no_learn: bool,
+    merge_method: str,
+    delete_branch: bool,
+    dry_run: bool,
+) -> LandOptions:
+    """The options, each from its flag else from the configuration, checked."""
+    from learnlib import task_runtime as rt
+    from learnlib.land import MERGE_METHODS, LandOptions
+    from learnlib.learn import LearnOptions
+
+    if learn and no_learn:
+        raise rt.UsageError("--learn and --no-learn cannot be used together")
+    method = (merge_method or str(config.land.merge_method)).strip().lower()
+    if method not in MERGE_METHODS:
+        where = "--merge-method" if merge_method else "configuration land.merge_method"
+        raise rt.UsageError(f"{where} must be one of {', '.join(MERGE_METHODS)}, got {method!r}")
+    learn_config = config.learn
+    return LandOptions(
+        pr_number=rt.positive_int(pr, "--pr") if pr.strip() else None,
+        plan_issue=rt.positive_int(issue, "--issue") if issue.strip() else None,
+        learn=True if learn else False if no_learn else None,
+        learn_on_land=config_flag(learn_config.on_land, "learn.on_land"),
+        merge_method=method,
+        delete_branch=delete_branch or config_flag(config.land.delete_branch, "land.delete_branch"),
+        dry_run=dry_run,
+        learn_options=LearnOptions(
+            workflow=learn_config.workflow,
+            ref=learn_config.ref or None,
+            label=learn_config.label,
+            run_discovery_timeout=rt.number(
+                learn_config.run_discovery_timeout, "learn.run_discovery_timeout"
+            ),
+        ),
+    )
+
+
+def config_flag(value: object, name: str) -> bool:
+    """A configured yes/no (a string from a YAML file is accepted too)."""
+    from learnlib import task_runtime as rt
+
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0", ""):
+        return False
+    raise rt.UsageError(f"configuration {name} must be true or false, got {value!r}")
+
+
+def ask_on_terminal(plan_issue: int) -> bool:
+    """Ask on stderr, answer on stdin: empty, y or yes mean yes; end of input means no."""
+    sys.stderr.write(f"Trigger async learn for plan #{plan_issue}? [Y/n] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return bool(answer) and answer.strip().lower() in ("", "y", "yes")
+
+
+def tell(result: LandResult) -> None:
+    """Warnings and the learning's outcome, in words, on stderr."""
+    from learnlib.task_runtime import say
+
+    if not result.success:
+        say(f"error: {result.error}" + (f" ({result.detail})" if result.detail else ""))
+    for warning in result.warnings:
+        say(f"warning: {warning}")
+    trigger = result.learn
+    if trigger is None:
+        if result.success:
+            say(f"Async learn skipped: {result.learn_skipped}")
+        return
+    for warning in trigger.warnings:
+        say(f"warning: async learn: {warning}")
+    plan = f"plan #{trigger.issue_number}"
+    if not trigger.success:
+        outcome = "would fail" if result.dry_run else "failed (the pull request stays merged)"
+        say(f"warning: async learn for {plan} {outcome}: {trigger.error} ({trigger.detail})")
+    elif trigger.reason is not None:
+        say(f"Async learn not triggered for {plan}: {trigger.reason}")
+    elif trigger.workflow_triggered:
+        say(f"Async learn triggered for {plan}: {trigger.workflow_run_url or 'run not found yet'}")
