@@ -43,7 +43,7 @@ INVOKE = str(Path(sys.executable).with_name("invoke"))
 FLOOR_SCRIPT = f"""set -e
 gh issue view {ISSUE} --repo {DEMO_REPO} --json {ISSUE_FIELDS} > "$WORK/issue.json"
 gh workflow run learn-async.yml --repo {DEMO_REPO} -f issue_number={ISSUE}
-gh run list --workflow learn-async.yml --repo {DEMO_REPO} --json databaseId,url --limit 20 >/dev/null
+gh run list --workflow learn-async.yml --repo {DEMO_REPO} --json databaseId,url >/dev/null
 gh issue edit {ISSUE} --repo {DEMO_REPO} --body-file "$WORK/body.md" >/dev/null
 """
 
@@ -61,9 +61,10 @@ def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROO
 
 @contextmanager
 def sandbox(latency: float = 0.0) -> Iterator[tuple[SandboxGitHub, dict[str, str], Path]]:
-    with tempfile.TemporaryDirectory(prefix="learnlib-bench-") as tmp, SandboxGitHub(
-        demo_state()
-    ) as double:
+    with (
+        tempfile.TemporaryDirectory(prefix="learnlib-bench-") as tmp,
+        SandboxGitHub(demo_state()) as double,
+    ):
         env = double.gh_env(Path(tmp))
         double.latency = latency
         yield double, env, Path(tmp)
@@ -152,7 +153,9 @@ def discovery_delay(delay: float, samples: int) -> float:
             if run is None:
                 raise SystemExit("run discovery did not find the run")
             with double.lock:
-                [visible_at] = [r.visible_at for repo in double.state.repos for r in repo.runs if r.id == run.id]
+                [visible_at] = [
+                    r.visible_at for repo in double.state.repos for r in repo.runs if r.id == run.id
+                ]
             results.append(found - visible_at)
     return statistics.median(results)
 
@@ -178,38 +181,58 @@ def main() -> None:
         ratio = ours / floor
         target = "ratio <= 1.0" if latency else "(reported)"
         ok = ratio <= 1.0 if latency else True
-        rows.append((
-            f"1. end to end @ {latency * 1000:.0f} ms/request",
-            f"ours {ms(ours)}, floor {ms(floor)}, ratio {ratio:.2f}",
-            target,
-            verdict(ok) if latency else "-",
-        ))
+        rows.append(
+            (
+                f"1. end to end @ {latency * 1000:.0f} ms/request",
+                f"ours {ms(ours)}, floor {ms(floor)}, ratio {ratio:.2f}",
+                target,
+                verdict(ok) if latency else "-",
+            )
+        )
         requests = (ours_requests, floor_requests)
-    rows.append(("2. API requests per trigger", f"ours {requests[0]}, floor {requests[1]}", "(reported)", "-"))
+    rows.append(
+        (
+            "2. API requests per trigger",
+            f"ours {requests[0]}, floor {requests[1]}",
+            "(reported)",
+            "-",
+        )
+    )
 
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
     startup = median_of(10, [INVOKE, "--help", "trigger-async-learn"], env)
     python = median_of(10, [sys.executable, "-c", "pass"])
     gh_version = median_of(10, ["gh", "--version"])
-    rows.append((
-        "3. start-up: invoke --help trigger-async-learn",
-        f"{ms(startup)} (python -c pass {ms(python)}, gh --version {ms(gh_version)})",
-        "<= 150 ms",
-        verdict(startup <= 0.150),
-    ))
+    rows.append(
+        (
+            "3. start-up: invoke --help trigger-async-learn",
+            f"{ms(startup)} (python -c pass {ms(python)}, gh --version {ms(gh_version)})",
+            "<= 150 ms",
+            verdict(startup <= 0.150),
+        )
+    )
 
     bodies = corpus()
     times = rewrite_times(bodies)
     largest = times[-1]
-    rows.append((
-        f"4. header rewrite ({len(bodies)} bodies, largest {len(bodies[-1]):,} chars)",
-        f"median {statistics.median(times) * 1000:.2f} ms, largest {largest * 1000:.2f} ms",
-        "median <= 2 ms, largest <= 20 ms",
-        verdict(statistics.median(times) <= 0.002 and largest <= 0.020),
-    ))
+    rows.append(
+        (
+            f"4. header rewrite ({len(bodies)} bodies, largest {len(bodies[-1]):,} chars)",
+            f"median {statistics.median(times) * 1000:.2f} ms, largest {largest * 1000:.2f} ms",
+            "median <= 2 ms, largest <= 20 ms",
+            verdict(statistics.median(times) <= 0.002 and largest <= 0.020),
+        )
+    )
 
     delay = discovery_delay(1.0, 5)
-    rows.append(("5. run discovery on gh 2.23 (run late by 1 s)", f"{ms(delay)} after it appears", "<= 600 ms", verdict(delay <= 0.6)))
+    rows.append(
+        (
+            "5. run discovery on gh 2.23 (run late by 1 s)",
+            f"{ms(delay)} after it appears",
+            "<= 600 ms",
+            verdict(delay <= 0.6),
+        )
+    )
 
     print_table(rows)
 
@@ -217,8 +240,8 @@ def main() -> None:
 def print_table(rows: list[Row]) -> None:
     gh_line = subprocess.run(["gh", "--version"], capture_output=True, text=True, check=False)
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{gh_line.stdout.splitlines()[0]}"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {gh_line.stdout.splitlines()[0]}"
     )
     headers = ("figure", "measured", "target", "")
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(4)]

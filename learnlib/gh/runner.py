@@ -28,7 +28,7 @@ AUTH_HINT = "run `gh auth login` or set GH_TOKEN"
 _QUIET_ENV = {"GH_PROMPT_DISABLED": "1", "GH_NO_UPDATE_NOTIFIER": "1", "NO_COLOR": "1"}
 
 _TOKEN_PATTERN = re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{20,})")
-_HTTP_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+_HTTP_STATUS = re.compile(r"\b(?:HTTP|status code:) (\d{3})\b")
 _RETRY_AFTER = re.compile(r"retry[- ]after[:=]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 _NOT_FOUND_TEXT = ("Could not resolve to", "NOT_FOUND", "not found")
 _TRANSIENT_TEXT = (

@@ -1,4 +1,4 @@
-"""Each adapter, run by the real gh against the sandbox: values read, bodies written, errors typed."""
+"""Each adapter run by the real gh against the sandbox: values read, bodies written, errors."""
 
 from __future__ import annotations
 

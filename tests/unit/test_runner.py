@@ -62,6 +62,7 @@ from learnlib.gh.workflows import dispatch_workflow, parse_dispatch_output
         (1, "GraphQL: API rate limit exceeded for user ID 1.\n", GhUnavailable),
         (1, "You have exceeded a secondary rate limit\n", GhUnavailable),
         (1, "error connecting to api.github.com\ncheck your internet connection\n", GhUnavailable),
+        (1, 'non-200 OK status code: 502 Bad Gateway body: "oops"\n', GhUnavailable),
         (1, "something else entirely\n", GhError),
     ],
 )

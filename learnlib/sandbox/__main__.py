@@ -1,0 +1,31 @@
+"""``python -m learnlib.sandbox [--port N] [--state-file PATH]``: serve the GitHub double."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from learnlib.sandbox.server import serve
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m learnlib.sandbox",
+        description="Serve an in-memory GitHub API double on 127.0.0.1 for the real gh CLI.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port to bind (default: any free)")
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        default=None,
+        help="JSON state: loaded if present (else the demo state), saved on every change",
+    )
+    args = parser.parse_args(argv)
+    try:
+        serve(args.port, args.state_file)
+    except OSError as err:  # e.g. the port is taken, or the state file cannot be written
+        parser.exit(1, f"{parser.prog}: error: {err}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""What the GraphQL and REST halves share: the state, its single lock, the records and the knobs.
+
+Every request is handled while holding ``Core.lock`` (an RLock), so handlers never see a
+half-applied change and the records are consistent with the state.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from learnlib.sandbox.state import Issue, Repo, SandboxState, iso_now
+
+__all__ = [
+    "API_URL",
+    "ENDPOINTS",
+    "WEB_URL",
+    "ApiError",
+    "BranchDeletion",
+    "Core",
+    "DispatchEdit",
+    "DispatchRecord",
+    "EditRecord",
+    "Fault",
+    "MergeRecord",
+    "RequestRecord",
+]
+
+#: Where gh sends API calls for GH_HOST=github.localhost, and the matching web address.
+API_URL = "http://api.github.localhost"
+WEB_URL = "http://github.localhost"
+
+#: Symbolic endpoint names, for ``fail_next``/``fail_after`` and ``request_count``.
+ENDPOINTS = frozenset(
+    {
+        "issue_view",  # GraphQL IssueByNumber
+        "issue_edit",  # GraphQL mutation updateIssue
+        "repo_info",  # GraphQL RepositoryInfo (gh repo view, gh workflow run without --ref)
+        "pr_view",  # GraphQL PullRequestByNumber / PullRequestForBranch
+        "pr_merge",  # GraphQL mutation mergePullRequest
+        "introspection",  # GraphQL __type(...) feature detection
+        "graphql",  # any other GraphQL request
+        "repo_get",  # REST GET /repos/O/R
+        "workflow_list",  # REST GET /repos/O/R/actions/workflows
+        "workflow_get",  # REST GET /repos/O/R/actions/workflows/W
+        "workflow_dispatch",  # REST POST /repos/O/R/actions/workflows/W/dispatches
+        "run_list",  # REST GET .../actions/runs or .../actions/workflows/W/runs
+        "run_view",  # REST GET /repos/O/R/actions/runs/ID
+        "run_jobs",  # REST GET /repos/O/R/actions/runs/ID/jobs
+        "run_artifacts",  # REST GET /repos/O/R/actions/runs/ID/artifacts
+        "branch_delete",  # REST DELETE /repos/O/R/git/refs/heads/B
+        "unknown",  # anything else (answered 404)
+    }
+)
+
+
+class ApiError(Exception):
+    """A REST error answer: HTTP status, GitHub-style message, extra headers."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"HTTP {status}: {message}")
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    path: str  # path and query string, e.g. "/repos/o/r/actions/workflows/x.yml"
+    operation: str | None  # GraphQL operation name, if any
+    endpoint: str  # symbolic endpoint name (see ENDPOINTS)
+    body: str
+    time: float  # time.time() at arrival
+    status: int  # HTTP status answered
+
+
+@dataclass(frozen=True)
+class DispatchRecord:
+    repo: str
+    workflow: str  # file name, e.g. "learn-async.yml"
+    workflow_id: int
+    ref: str
+    inputs: dict[str, Any]
+    time: float
+    run_id: int
+
+
+@dataclass(frozen=True)
+class EditRecord:
+    repo: str
+    number: int
+    body: str
+    time: float
+    source: str = "api"  # "api" (updateIssue) or "edit_during_dispatch"
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    repo: str
+    number: int
+    method: str  # MERGE | SQUASH | REBASE
+    time: float
+
+
+@dataclass(frozen=True)
+class BranchDeletion:
+    repo: str
+    branch: str
+    time: float
+
+
+@dataclass
+class Fault:
+    status: int
+    count: int
+    retry_after: float | None = None
+    message: str | None = None
+    after: bool = False  # True: handle the request normally, then answer the error
+
+
+@dataclass
+class DispatchEdit:
+    number: int
+    transform: Callable[[str], str]
+    repo: str | None
+
+
+@dataclass
+class Core:
+    state: SandboxState
+    state_file: Path | None = None
+    run_delay: float = 0.0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    requests: list[RequestRecord] = field(default_factory=list)
+    dispatches: list[DispatchRecord] = field(default_factory=list)
+    edits: list[EditRecord] = field(default_factory=list)
+    merges: list[MergeRecord] = field(default_factory=list)
+    branch_deletions: list[BranchDeletion] = field(default_factory=list)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    dispatch_edits: list[DispatchEdit] = field(default_factory=list)
+    dirty: bool = False
+
+    # ---------------------------------------------------------------- knobs
+    def add_fault(self, endpoint: str, fault: Fault) -> None:
+        if endpoint not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {endpoint!r}; expected one of {sorted(ENDPOINTS)}")
+        if fault.count < 1:
+            raise ValueError("count must be at least 1")
+        if not 400 <= fault.status <= 599:
+            raise ValueError(
+                f"status must be an HTTP error status (4xx or 5xx), not {fault.status}"
+            )
+        with self.lock:
+            self.faults.setdefault(endpoint, []).append(fault)
+
+    def take_fault(self, endpoint: str) -> Fault | None:
+        with self.lock:
+            queue = self.faults.get(endpoint)
+            if not queue:
+                return None
+            fault = queue[0]
+            fault.count -= 1
+            if fault.count == 0:
+                queue.pop(0)
+            return fault
+
+    def run_dispatch_edits(self, repo: Repo) -> None:
+        """Apply the pending ``edit_during_dispatch`` transforms meant for ``repo``."""
+        with self.lock:
+            pending = [e for e in self.dispatch_edits if e.repo in (None, repo.full_name)]
+            for edit in pending:
+                self.dispatch_edits.remove(edit)
+                issue = repo.issue(edit.number)
+                if issue is not None:
+                    self.edit_issue(repo, issue, edit.transform(issue.body), "edit_during_dispatch")
+
+    # ---------------------------------------------------------------- shared operations
+    def repo(self, full_name: str) -> Repo | None:
+        return self.state.repo(full_name)
+
+    def edit_issue(self, repo: Repo, issue: Issue, body: str, source: str = "api") -> None:
+        with self.lock:
+            issue.body = body
+            issue.updated_at = iso_now()
+            self.edits.append(EditRecord(repo.full_name, issue.number, body, time.time(), source))
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the state file (atomically) if one is configured and something changed."""
+        with self.lock:
+            if self.state_file is None or not self.dirty:
+                return
+            text = self.state.to_json()
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".sandbox-", dir=self.state_file.parent)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            Path(tmp).replace(self.state_file)
+            self.dirty = False

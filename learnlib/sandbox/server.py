@@ -1,0 +1,527 @@
+"""The HTTP side of the GitHub double: a loopback server that the real gh reaches through a proxy.
+
+gh, with ``GH_HOST=github.localhost``, talks plain HTTP to ``http://api.github.localhost/``; with
+``HTTP_PROXY`` pointing here, requests arrive as absolute URIs (``POST http://api.github.localhost/
+graphql``). Direct requests (``POST /graphql`` with ``Host: api.github.localhost``) work too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TextIO
+from urllib.parse import urlsplit
+
+from learnlib.sandbox import rest
+from learnlib.sandbox.core import (
+    API_URL,
+    ApiError,
+    BranchDeletion,
+    Core,
+    DispatchEdit,
+    DispatchRecord,
+    EditRecord,
+    Fault,
+    MergeRecord,
+    RequestRecord,
+)
+from learnlib.sandbox.graphql import execute, operation_info
+from learnlib.sandbox.schema import build_schema, roots
+from learnlib.sandbox.seed import DEMO_REPO, demo_state
+from learnlib.sandbox.state import Issue, Repo, SandboxState
+
+__all__ = ["DEMO_REPO", "SandboxGitHub", "serve"]
+
+_DOCS = "https://docs.github.com/rest"
+_GRAPHQL_OPERATIONS = {
+    "IssueByNumber": "issue_view",
+    "RepositoryInfo": "repo_info",
+    "PullRequestByNumber": "pr_view",
+    "PullRequestForBranch": "pr_view",
+}
+_GRAPHQL_ROOT_FIELDS = {
+    "updateIssue": "issue_edit",
+    "mergePullRequest": "pr_merge",
+    "__type": "introspection",
+}
+_DEFAULT_MESSAGES = {
+    401: "Bad credentials",
+    403: "API rate limit exceeded for user ID 1.",
+    404: "Not Found",
+    422: "Validation Failed",
+    429: "You have exceeded a secondary rate limit. Please wait a few minutes and try again.",
+}
+
+
+@dataclass
+class _Response:
+    status: int
+    payload: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> bytes:
+        if self.payload is None:
+            return b""
+        return json.dumps(self.payload, ensure_ascii=False).encode()
+
+
+def _error(
+    status: int, message: str | None = None, headers: dict[str, str] | None = None
+) -> _Response:
+    text = message or _DEFAULT_MESSAGES.get(status) or HTTPStatus(status).phrase
+    return _Response(status, {"message": text, "documentation_url": _DOCS}, headers or {})
+
+
+class SandboxGitHub:
+    """An in-memory GitHub API double on 127.0.0.1, for running the real gh against.
+
+    Knobs: ``latency`` (seconds added to every request), ``run_delay`` (a dispatched run shows in
+    run list/view only after this many seconds), :meth:`fail_next`, :meth:`fail_after`,
+    :meth:`edit_during_dispatch`, :meth:`set_run_status`. Records: :attr:`requests`,
+    :attr:`dispatches`, :attr:`edits`, :attr:`merges`, :attr:`branch_deletions` (snapshots).
+    """
+
+    def __init__(
+        self,
+        state: SandboxState | None = None,
+        *,
+        latency: float = 0.0,
+        state_file: Path | str | None = None,
+    ) -> None:
+        path = Path(state_file) if state_file is not None else None
+        if state is None and path is not None and path.exists():
+            state = SandboxState.from_json(path.read_text(encoding="utf-8"))
+        self.core = Core(state if state is not None else demo_state(), path)
+        self.core.dirty = path is not None  # write the file as soon as the sandbox starts
+        self.latency = latency
+        self.require_token = True
+        self._schema = build_schema(self.core)
+        self._httpd: _QuietServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self, port: int = 0) -> Self:
+        """Bind 127.0.0.1 (``port`` 0: any free port) and serve in a daemon thread."""
+        if self._httpd is not None:
+            return self
+        httpd = _QuietServer(("127.0.0.1", port), _Handler)
+        httpd.sandbox = self
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+            name="sandbox-github",
+        )
+        self._thread.start()
+        self.core.save()
+        return self
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.core.save()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the sandbox is not started")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def proxy_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return API_URL
+
+    def gh_env(self, tmpdir: Path, repo: str | None = None) -> dict[str, str]:
+        """A complete environment for running the real gh against this sandbox.
+
+        Based on ``os.environ`` (PATH, HOME survive) minus any GitHub settings of the caller; gh
+        gets its own config dir and TMPDIR (gh caches answers under ``$TMPDIR/gh-cli-cache``)
+        under ``tmpdir``. Run gh outside any git checkout, or pass ``--repo``/``repo``.
+        """
+        config, tmp = Path(tmpdir) / "gh-config", Path(tmpdir) / "gh-tmp"
+        config.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir(parents=True, exist_ok=True)
+        dropped = {"GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GH_DEBUG"}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("GH_")
+            and k not in dropped
+            and k.lower() not in {"no_proxy", "http_proxy", "https_proxy", "all_proxy"}
+        }
+        env.update(
+            GH_HOST="github.localhost",
+            GH_TOKEN="sandbox-token",  # noqa: S106 - any token will do for the double
+            HTTP_PROXY=self.proxy_url,
+            http_proxy=self.proxy_url,
+            GH_CONFIG_DIR=str(config),
+            TMPDIR=str(tmp),
+            GH_NO_UPDATE_NOTIFIER="1",
+            GH_PROMPT_DISABLED="1",
+            GH_PAGER="cat",
+            NO_COLOR="1",
+        )
+        if repo:
+            env["GH_REPO"] = repo
+        return env
+
+    # ------------------------------------------------------------------ knobs
+    @property
+    def run_delay(self) -> float:
+        return self.core.run_delay
+
+    @run_delay.setter
+    def run_delay(self, seconds: float) -> None:
+        with self.core.lock:
+            self.core.run_delay = seconds
+
+    def fail_next(
+        self,
+        endpoint: str,
+        status: int,
+        count: int = 1,
+        *,
+        retry_after: float | None = None,
+        message: str | None = None,
+    ) -> None:
+        """The next ``count`` requests to ``endpoint`` get HTTP ``status`` and change nothing."""
+        self.core.add_fault(endpoint, Fault(status, count, retry_after, message))
+
+    def fail_after(
+        self, endpoint: str, status: int, count: int = 1, *, message: str | None = None
+    ) -> None:
+        """The next ``count`` requests to ``endpoint`` take effect, then answer ``status``."""
+        self.core.add_fault(endpoint, Fault(status, count, None, message, after=True))
+
+    def edit_during_dispatch(
+        self, number: int, transform: Callable[[str], str], *, repo: str | None = None
+    ) -> None:
+        """When the next dispatch arrives, first replace issue ``number``'s body with
+        ``transform(body)``: a human editing the issue while the dispatch is in flight."""
+        with self.core.lock:
+            self.core.dispatch_edits.append(DispatchEdit(number, transform, repo))
+
+    def set_run_status(
+        self, run_id: int, status: str, conclusion: str | None = None, *, repo: str = ""
+    ) -> None:
+        """Move a run on (e.g. to ``completed``/``success``) for tests that poll it."""
+        with self.core.lock:
+            for candidate in self.core.state.repos:
+                run = candidate.run(run_id)
+                if run is not None and repo in ("", candidate.full_name):
+                    run.status, run.conclusion = status, conclusion
+                    self.core.dirty = True
+                    return
+        raise KeyError(f"no run {run_id}")
+
+    # ------------------------------------------------------------------ state and records
+    @property
+    def state(self) -> SandboxState:
+        """The live state; change it only while holding :attr:`lock`."""
+        return self.core.state
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self.core.lock
+
+    def issue(self, number: int, repo: str = DEMO_REPO) -> Issue:
+        """The live issue (read it under :attr:`lock` if requests may be in flight)."""
+        found = self._repo(repo).issue(number)
+        if found is None:
+            raise KeyError(f"no issue #{number} in {repo}")
+        return found
+
+    def _repo(self, full_name: str) -> Repo:
+        found = self.core.repo(full_name)
+        if found is None:
+            raise KeyError(f"no repository {full_name}")
+        return found
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        with self.core.lock:
+            return list(self.core.requests)
+
+    @property
+    def dispatches(self) -> list[DispatchRecord]:
+        with self.core.lock:
+            return list(self.core.dispatches)
+
+    @property
+    def edits(self) -> list[EditRecord]:
+        with self.core.lock:
+            return list(self.core.edits)
+
+    @property
+    def merges(self) -> list[MergeRecord]:
+        with self.core.lock:
+            return list(self.core.merges)
+
+    @property
+    def branch_deletions(self) -> list[BranchDeletion]:
+        with self.core.lock:
+            return list(self.core.branch_deletions)
+
+    def request_count(
+        self, endpoint: str | None = None, *, method: str | None = None, status: int | None = None
+    ) -> int:
+        """How many requests matched (every filter given must match)."""
+        return sum(
+            1
+            for r in self.requests
+            if (endpoint is None or r.endpoint == endpoint)
+            and (method is None or r.method == method)
+            and (status is None or r.status == status)
+        )
+
+    def clear_records(self) -> None:
+        with self.core.lock:
+            for records in (
+                self.core.requests,
+                self.core.dispatches,
+                self.core.edits,
+                self.core.merges,
+                self.core.branch_deletions,
+            ):
+                records.clear()
+
+    # ------------------------------------------------------------------ request handling
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> _Response:
+        """Answer one request (called by the HTTP handler thread, after the latency)."""
+        arrived = time.time()
+        incoming = _Incoming.parse(method, target, body, headers)
+        with self.core.lock:
+            response = self._answer(incoming)
+            self.core.requests.append(
+                RequestRecord(
+                    method,
+                    incoming.shown_path,
+                    incoming.operation,
+                    incoming.endpoint,
+                    incoming.text,
+                    arrived,
+                    response.status,
+                )
+            )
+            self.core.save()
+        return response
+
+    def _answer(self, incoming: _Incoming) -> _Response:
+        if self.require_token and not incoming.headers.get("authorization"):
+            return _error(401, "Requires authentication")
+        fault = self.core.take_fault(incoming.endpoint)
+        if fault is not None and not fault.after:
+            retry = fault.retry_after
+            return _error(
+                fault.status, fault.message, {} if retry is None else {"Retry-After": f"{retry:g}"}
+            )
+        if incoming.graphql is not None:
+            response = self._graphql(incoming.graphql)
+        elif incoming.route is None:
+            response = _error(404)
+        else:
+            route, params = incoming.route
+            try:
+                reply = rest.handle(self.core, route, params, incoming.query, incoming.body)
+                response = _Response(reply.status, reply.payload)
+            except ApiError as err:
+                response = _error(err.status, err.message, err.headers)
+        if fault is not None:  # fail_after: the change is made, the answer is an error
+            return _error(fault.status, fault.message)
+        return response
+
+    def _graphql(self, request: dict[str, Any]) -> _Response:
+        query = request.get("query")
+        if not isinstance(query, str):
+            return _error(400, "Problems parsing JSON")
+        variables = request.get("variables") or {}
+        result = execute(self._schema, roots(), query, variables, request.get("operationName"))
+        return _Response(200, result)
+
+
+@dataclass
+class _Incoming:
+    """A request, classified: which symbolic endpoint it hits and how to answer it."""
+
+    method: str
+    path: str
+    query: str
+    body: bytes
+    headers: dict[str, str]
+    endpoint: str = "unknown"
+    operation: str | None = None
+    graphql: dict[str, Any] | None = None  # the decoded GraphQL request, for POST /graphql
+    route: tuple[rest.Route, dict[str, str]] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    @property
+    def shown_path(self) -> str:
+        return self.path + (f"?{self.query}" if self.query else "")
+
+    @classmethod
+    def parse(cls, method: str, target: str, body: bytes, headers: dict[str, str]) -> _Incoming:
+        url = urlsplit(target)
+        path = url.path.removeprefix("/api/v3") or "/"
+        incoming = cls(method, path, url.query, body, headers)
+        if method == "POST" and path in {"/graphql", "/api/graphql"}:
+            try:
+                request = json.loads(body)
+            except ValueError:
+                request = None
+            incoming.graphql = request if isinstance(request, dict) else {}
+            incoming.operation, incoming.endpoint = _classify_graphql(incoming.graphql)
+        else:
+            incoming.route = rest.match_route(method, path)
+            if incoming.route is not None:
+                incoming.endpoint = incoming.route[0].endpoint
+        return incoming
+
+
+def _classify_graphql(request: dict[str, Any]) -> tuple[str | None, str]:
+    query, name = request.get("query"), request.get("operationName")
+    if not isinstance(query, str):
+        return None, "graphql"
+    kind, name, fields = operation_info(query, name if isinstance(name, str) else None)
+    for root_field in fields:
+        if root_field in _GRAPHQL_ROOT_FIELDS:
+            return name, _GRAPHQL_ROOT_FIELDS[root_field]
+    if kind == "query" and name in _GRAPHQL_OPERATIONS:
+        return name, _GRAPHQL_OPERATIONS[name]
+    return name, "graphql"
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+    sandbox: SandboxGitHub
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is not worth a traceback."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError | TimeoutError):
+            print(f"sandbox-github: error answering {client_address}: {exc!r}", file=sys.stderr)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _QuietServer
+    server_version = "SandboxGitHub/1.0"
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.server.sandbox.latency > 0:
+            time.sleep(self.server.sandbox.latency)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            response = self.server.sandbox.handle(self.command, self.path, body, headers)
+        except Exception as exc:  # answer 500 rather than drop the connection
+            response = _error(500, f"sandbox error: {exc!r}")
+        payload = response.body()
+        self.send_response(response.status)
+        if payload:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if payload and self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the per-request log lines; see ``SandboxGitHub.requests`` instead."""
+
+
+# ---------------------------------------------------------------------------------- foreground
+
+
+def serve(
+    port: int = 0, state_file: Path | None = None, *, out: TextIO = sys.stdout
+) -> dict[str, Any]:
+    """Run the sandbox in the foreground (demo state, or ``state_file``) until Ctrl-C/SIGTERM.
+
+    Prints the ``export`` lines that point gh at it. The gh config dir and TMPDIR live in a fresh
+    temporary directory that is left in place, so a shell that exported them keeps working.
+    """
+    sandbox = SandboxGitHub(state_file=state_file)
+    stop = threading.Event()
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda _n, _f: stop.set())
+    url: str | None = None
+    try:
+        sandbox.start(port)
+        url = sandbox.proxy_url
+        env = sandbox.gh_env(Path(tempfile.mkdtemp(prefix="sandbox-gh-")), DEMO_REPO)
+        print(f"# GitHub sandbox listening on {sandbox.proxy_url}", file=out)
+        for name in _EXPORTS:
+            print(f"export {name}={shlex.quote(env[name])}", file=out)
+        print("unset NO_PROXY no_proxy GITHUB_TOKEN", file=out)
+        print("# then try: gh issue view 5406 --json number,title,labels", file=out)
+        print("# Ctrl-C to stop", file=out, flush=True)
+        while not stop.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    print("# sandbox stopped", file=out, flush=True)
+    return {
+        "sandbox": url,
+        "requests": len(sandbox.requests),
+        "dispatches": len(sandbox.dispatches),
+        "edits": len(sandbox.edits),
+    }
+
+
+_EXPORTS = (
+    "GH_HOST",
+    "GH_TOKEN",
+    "HTTP_PROXY",
+    "http_proxy",
+    "GH_CONFIG_DIR",
+    "TMPDIR",
+    "GH_NO_UPDATE_NOTIFIER",
+    "GH_PROMPT_DISABLED",
+    "NO_COLOR",
+    "GH_REPO",
+)

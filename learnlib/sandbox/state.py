@@ -1,0 +1,205 @@
+"""In-memory state of the GitHub double: repositories, issues, workflows, runs, pull requests.
+
+Everything here is plain data. ``SandboxState.to_json`` / ``from_json`` round-trip it through the
+optional state file. Node ids (GraphQL ``id``) are derived from the repository and number, so they
+survive a round trip without being stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = [
+    "Issue",
+    "Label",
+    "PullRequest",
+    "Repo",
+    "Run",
+    "SandboxState",
+    "Workflow",
+    "decode_node_id",
+    "iso_now",
+    "node_id",
+]
+
+
+def iso_now() -> str:
+    """The current UTC time as GitHub writes it: ``2026-01-20T09:12:44Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def node_id(kind: str, repo: str, number: int) -> str:
+    """An opaque global id such as GitHub's ``I_kwDO...``: a prefix, then base64 of the key."""
+    raw = f"{kind}:{repo}#{number}".encode()
+    return kind[0] + "_" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_node_id(value: str) -> tuple[str, str, int] | None:
+    """Inverse of :func:`node_id`: (kind, "owner/name", number), or None if not one of ours."""
+    try:
+        raw = value.split("_", 1)[1]
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        kind, rest = text.split(":", 1)
+        repo, number = rest.rsplit("#", 1)
+        return kind, repo, int(number)
+    except (IndexError, ValueError, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class Label:
+    name: str
+    color: str = "ededed"
+    description: str = ""
+
+
+@dataclass
+class Issue:
+    number: int
+    title: str
+    body: str = ""
+    labels: list[Label] = field(default_factory=list)
+    state: str = "OPEN"  # OPEN | CLOSED
+    state_reason: str | None = None  # COMPLETED | NOT_PLANNED | REOPENED
+    closed_at: str | None = None
+    author: str = "someone"
+    created_at: str = "2026-01-20T09:12:44Z"
+    updated_at: str = "2026-01-20T09:12:44Z"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Issue:
+        return cls(**{**data, "labels": [Label(**lb) for lb in data.get("labels", [])]})
+
+
+@dataclass
+class Workflow:
+    id: int
+    name: str
+    path: str  # e.g. ".github/workflows/learn-async.yml"
+    state: str = "active"  # active | disabled_manually | disabled_inactivity
+    inputs: list[str] = field(default_factory=list)  # declared workflow_dispatch inputs
+    required_inputs: list[str] = field(default_factory=list)
+    has_dispatch: bool = True
+    run_name: str | None = None  # e.g. "Learn #${{ inputs.issue_number }}"
+    created_at: str = "2025-11-03T14:20:00Z"
+    updated_at: str = "2025-11-03T14:20:00Z"
+
+    @property
+    def file_name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Run:
+    id: int
+    workflow_id: int
+    display_title: str
+    run_number: int
+    event: str = "workflow_dispatch"
+    status: str = "queued"  # queued | in_progress | completed | ...
+    conclusion: str | None = None  # success | failure | cancelled | ... (when completed)
+    head_branch: str = "main"
+    head_sha: str = "0" * 40
+    created_at: str = "2026-01-20T09:12:44Z"
+    updated_at: str = "2026-01-20T09:12:44Z"
+    actor: str = "someone"
+    inputs: dict[str, Any] = field(default_factory=dict)
+    visible_at: float = 0.0  # epoch seconds; hidden from listings before (see run_delay)
+
+
+@dataclass
+class PullRequest:
+    number: int
+    title: str
+    head_ref: str
+    base_ref: str = "main"
+    body: str = ""
+    state: str = "OPEN"  # OPEN | CLOSED | MERGED
+    is_draft: bool = False
+    mergeable: str = "MERGEABLE"  # MERGEABLE | CONFLICTING | UNKNOWN
+    merge_state_status: str = "CLEAN"  # CLEAN | BLOCKED | BEHIND | DIRTY | DRAFT | UNSTABLE | ...
+    merged_at: str | None = None
+    closed_at: str | None = None
+    author: str = "someone"
+    head_sha: str = "1" * 40
+    labels: list[Label] = field(default_factory=list)
+    created_at: str = "2026-01-20T09:12:44Z"
+    updated_at: str = "2026-01-20T09:12:44Z"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PullRequest:
+        return cls(**{**data, "labels": [Label(**lb) for lb in data.get("labels", [])]})
+
+
+@dataclass
+class Repo:
+    owner: str
+    name: str
+    default_branch: str = "main"
+    branches: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    workflows: list[Workflow] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+    pull_requests: list[PullRequest] = field(default_factory=list)
+    owner_type: str = "Organization"  # or "User"
+    merge_commit_allowed: bool = True
+    squash_merge_allowed: bool = True
+    rebase_merge_allowed: bool = True
+    next_run_id: int = 21300000001
+
+    def __post_init__(self) -> None:
+        if self.default_branch not in self.branches:
+            self.branches.insert(0, self.default_branch)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def issue(self, number: int) -> Issue | None:
+        return next((i for i in self.issues if i.number == number), None)
+
+    def pull_request(self, number: int) -> PullRequest | None:
+        return next((p for p in self.pull_requests if p.number == number), None)
+
+    def workflow(self, key: str | int) -> Workflow | None:
+        """Find a workflow by id or by file name, as ``GET .../actions/workflows/{id}`` does."""
+        for wf in self.workflows:
+            if str(key) in {str(wf.id), wf.file_name, wf.path}:
+                return wf
+        return None
+
+    def run(self, run_id: int) -> Run | None:
+        return next((r for r in self.runs if r.id == run_id), None)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Repo:
+        return cls(
+            **{
+                **data,
+                "issues": [Issue.from_dict(i) for i in data.get("issues", [])],
+                "workflows": [Workflow(**w) for w in data.get("workflows", [])],
+                "runs": [Run(**r) for r in data.get("runs", [])],
+                "pull_requests": [PullRequest.from_dict(p) for p in data.get("pull_requests", [])],
+            }
+        )
+
+
+@dataclass
+class SandboxState:
+    repos: list[Repo] = field(default_factory=list)
+
+    def repo(self, full_name: str) -> Repo | None:
+        key = full_name.lower()
+        return next((r for r in self.repos if r.full_name.lower() == key), None)
+
+    def to_json(self) -> str:
+        return json.dumps({"repos": [asdict(r) for r in self.repos]}, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> SandboxState:
+        data = json.loads(text)
+        return cls([Repo.from_dict(r) for r in data.get("repos", [])])

@@ -1,0 +1,63 @@
+"""The sandbox and demo tasks: the GitHub double for newcomers and for trying gh by hand."""
+
+from __future__ import annotations
+
+from invoke.context import Context
+from invoke.tasks import task
+
+
+@task(
+    help={
+        "port": "Port to bind on 127.0.0.1 (default: any free port).",
+        "state-file": "JSON state file: loaded if present (else the demo plans), saved on change.",
+    }
+)
+def sandbox(c: Context, port: str = "0", state_file: str = "") -> None:
+    """Serve the sandbox GitHub in the foreground; print the environment that points gh at it."""
+    import sys
+    from pathlib import Path
+
+    from learnlib import task_runtime as rt
+    from learnlib.sandbox.server import serve
+
+    try:
+        number = 0 if port.strip() == "0" else rt.positive_int(port, "--port")
+        if number > 65535:
+            raise rt.UsageError(f"--port must be at most 65535, got {port!r}")
+    except rt.UsageError as error:
+        return rt.usage_failure(error)
+    try:
+        summary = serve(number, Path(state_file) if state_file else None, out=sys.stderr)
+    except OSError as error:  # the port is taken, the state file cannot be written...
+        rt.say(f"error: {error}")
+        return rt.finish({"success": False, "error": str(error), "error_type": "sandbox_failed"}, 1)
+    rt.finish({"success": True, **summary}, 0)
+
+
+@task
+def demo(c: Context) -> None:
+    """Narrated tour: trigger async learn for demo plan #5406 through the real gh and a sandbox."""
+    from learnlib import task_runtime as rt
+    from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
+    from learnlib.results import trigger_payload
+
+    def outcome(result: TriggerResult) -> str:
+        if not result.success:
+            return f"refused: {result.error} ({result.error_type})"
+        if not result.workflow_triggered:
+            return f"nothing dispatched: {result.reason}"
+        return f"dispatched run {result.run_id} ({result.workflow_run_url})"
+
+    options = LearnOptions(workflow=c.config.learn.workflow, label=c.config.learn.label)
+    rt.say("A GitHub double is starting on 127.0.0.1; the real gh talks to it (no account needed).")
+    with rt.github(c.config.learn, "", sandbox=True) as gh:
+        rt.say("\n1. Trigger async learn for plan #5406: read, check, dispatch, mark pending.")
+        result = trigger_async_learn(gh, 5406, options, progress=rt.say)
+        rt.say(f"   -> {outcome(result)}")
+        rt.say("\n2. The same command again: the plan is pending now, so it dispatches nothing.")
+        rt.say(f"   -> {outcome(trigger_async_learn(gh, 5406, options, progress=rt.say))}")
+        rt.say("\n3. Issue #5407 has no erk-plan label: refused before anything is sent.")
+        rt.say(f"   -> {outcome(trigger_async_learn(gh, 5407, options, progress=rt.say))}")
+        rt.say("\nThe one change made to #5406's body (only the learn lines move):")
+    rt.say("stdout below is step 1's JSON, as `invoke trigger-async-learn` prints it.")
+    rt.finish(trigger_payload(result), 0 if result.success else 1)

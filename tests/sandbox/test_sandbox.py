@@ -1,0 +1,441 @@
+"""Contract tests: the real gh binary against the sandbox GitHub double.
+
+Each test starts a fresh sandbox (demo state) and runs gh with an environment from ``gh_env``,
+from a temporary directory outside any git checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from learnlib.sandbox import DEMO_REPO, SandboxGitHub
+
+pytestmark = [
+    pytest.mark.contract,
+    pytest.mark.skipif(
+        shutil.which("gh") is None, reason="the GitHub CLI (gh) is not installed on PATH"
+    ),
+]
+
+LEARN = "learn-async.yml"
+RUN_FIELDS = (
+    "databaseId,url,createdAt,status,conclusion,event,headBranch,displayTitle,name,workflowName"
+)
+PR_FIELDS = (
+    "number,title,body,state,isDraft,mergeable,mergeStateStatus,"
+    "headRefName,baseRefName,url,mergedAt"
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@dataclass
+class Gh:
+    env: dict[str, str]
+    cwd: Path
+
+    def __call__(self, *args: str, stdin: bytes | None = None) -> Result:
+        proc = subprocess.run(
+            ["gh", *args],
+            env=self.env,
+            cwd=self.cwd,
+            input=stdin,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        return Result(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxGitHub]:
+    with SandboxGitHub() as sb:
+        yield sb
+
+
+@pytest.fixture
+def gh(sandbox: SandboxGitHub, tmp_path: Path) -> Gh:
+    return Gh(sandbox.gh_env(tmp_path, repo=DEMO_REPO), tmp_path)
+
+
+def _issue_body(gh: Gh, number: int) -> str:
+    result = gh("issue", "view", str(number), "--json", "body")
+    assert result.code == 0, result.err
+    body: str = result.json()["body"]
+    return body
+
+
+# ---------------------------------------------------------------------------------- issues
+
+
+def test_issue_view_returns_the_requested_fields(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh("issue", "view", "5406", "--json", "number,title,body,labels,state,url")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["number"] == 5406
+    assert data["state"] == "OPEN"
+    assert data["url"] == "http://github.localhost/learnlib-demo/plans/issues/5406"
+    assert [label["name"] for label in data["labels"]] == ["erk-plan"]
+    assert "last_remote_impl_run_id: '21203500990'" in data["body"]
+    assert data["body"] == sandbox.issue(5406).body
+    assert sandbox.request_count("issue_view") == 1
+
+
+def test_issue_view_of_a_subset_answers_only_those_fields(gh: Gh) -> None:
+    result = gh("issue", "view", "5407", "--json", "labels")
+    assert result.code == 0, result.err
+    assert result.json() == {
+        "labels": [
+            {
+                "id": result.json()["labels"][0]["id"],
+                "name": "bug",
+                "description": "Something isn't working",
+                "color": "d73a4a",
+            }
+        ]
+    }
+
+
+def test_issue_view_of_a_missing_issue_fails_like_github(gh: Gh) -> None:
+    result = gh("issue", "view", "99999", "--json", "body")
+    assert result.code == 1
+    assert "Could not resolve to an issue or pull request with the number of 99999." in result.err
+
+
+def test_issue_edit_stores_a_crlf_unicode_body_byte_for_byte(
+    gh: Gh, sandbox: SandboxGitHub
+) -> None:
+    body = "learn_status: pending\r\n— ünïcödé ✓ 🚀\r\n\r\ntrailing spaces   \r\n\r\n"
+    result = gh("issue", "edit", "5411", "--body-file", "-", stdin=body.encode())
+    assert result.code == 0, result.err
+    assert sandbox.issue(5411).body == body
+    assert [(e.number, e.body, e.source) for e in sandbox.edits] == [(5411, body, "api")]
+    assert _issue_body(gh, 5411) == body
+    assert sandbox.request_count("issue_edit") == 1
+
+
+# ---------------------------------------------------------------------------------- workflows
+
+
+def test_workflow_run_with_ref_dispatches_one_run(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406")
+    assert result.code == 0, result.err
+    assert result.out == ""
+    [dispatch] = sandbox.dispatches
+    assert (dispatch.workflow, dispatch.ref, dispatch.inputs) == (
+        LEARN,
+        "main",
+        {"issue_number": "5406"},
+    )
+    assert sandbox.request_count("repo_info") == 0  # --ref skips the default-branch lookup
+    runs = [r for r in sandbox.state.repos[0].runs if r.id == dispatch.run_id]
+    assert len(runs) == 1
+    run = runs[0]
+    assert (run.event, run.status, run.display_title) == (
+        "workflow_dispatch",
+        "queued",
+        "Learn #5406",
+    )
+    assert run.created_at.endswith("Z")
+
+
+def test_workflow_run_without_ref_asks_for_the_default_branch(
+    gh: Gh, sandbox: SandboxGitHub
+) -> None:
+    result = gh("workflow", "run", LEARN, "-f", "issue_number=5408")
+    assert result.code == 0, result.err
+    assert sandbox.request_count("repo_info") == 1
+    assert [(d.ref, d.inputs) for d in sandbox.dispatches] == [("main", {"issue_number": "5408"})]
+
+
+def test_workflow_run_by_name_lists_the_workflows(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh("workflow", "run", "Learn async", "--ref", "main", "-f", "issue_number=5406")
+    assert result.code == 0, result.err
+    assert sandbox.request_count("workflow_list") == 1
+    assert len(sandbox.dispatches) == 1
+
+
+def test_workflow_run_of_an_unknown_workflow_is_a_404(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh("workflow", "run", "nope.yml", "--ref", "main", "-f", "issue_number=1")
+    assert result.code == 1
+    assert "HTTP 404: Not Found" in result.err
+    assert sandbox.dispatches == []
+
+
+def test_workflow_run_with_an_undeclared_input_is_a_422(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh(
+        "workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=1", "-f", "correlation_id=x"
+    )
+    assert result.code == 1
+    assert 'HTTP 422: Unexpected inputs provided: ["correlation_id"]' in result.err
+    assert sandbox.dispatches == []
+
+
+def test_workflow_without_workflow_dispatch_is_a_422(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh("workflow", "run", "ci.yml", "--ref", "main")
+    assert result.code == 1
+    assert "Workflow does not have 'workflow_dispatch' trigger" in result.err
+    assert sandbox.dispatches == []
+
+
+def test_dispatch_with_return_run_details_answers_200_with_the_run(
+    sandbox: SandboxGitHub,
+) -> None:
+    url = f"http://api.github.localhost/repos/{DEMO_REPO}/actions/workflows/{LEARN}/dispatches"
+    payload = {"ref": "main", "inputs": {"issue_number": "5406"}, "return_run_details": True}
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Authorization": "token x", "Content-Type": "application/json"},
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": sandbox.proxy_url}))
+    with opener.open(request, timeout=10) as response:
+        assert response.status == 200
+        details = json.load(response)
+    [dispatch] = sandbox.dispatches
+    run_id = dispatch.run_id
+    assert details == {
+        "workflow_run_id": run_id,
+        "run_url": f"http://api.github.localhost/repos/{DEMO_REPO}/actions/runs/{run_id}",
+        "html_url": f"http://github.localhost/{DEMO_REPO}/actions/runs/{run_id}",
+    }
+
+
+# ---------------------------------------------------------------------------------- runs
+
+
+def test_run_list_and_view_return_the_dispatched_run(gh: Gh, sandbox: SandboxGitHub) -> None:
+    assert gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406").code == 0
+    run_id = sandbox.dispatches[0].run_id
+
+    listed = gh("run", "list", "--workflow", LEARN, "--json", RUN_FIELDS, "--limit", "5")
+    assert listed.code == 0, listed.err
+    runs = listed.json()
+    assert [r["databaseId"] for r in runs] == [run_id, 21203400002, 21203400001]
+    newest = runs[0]
+    assert newest["displayTitle"] == "Learn #5406"
+    assert newest["event"] == "workflow_dispatch"
+    assert newest["status"] == "queued"
+    assert newest["headBranch"] == "main"
+    assert newest["name"] == newest["workflowName"] == "Learn async"
+    assert newest["url"] == f"http://github.localhost/{DEMO_REPO}/actions/runs/{run_id}"
+
+    sandbox.set_run_status(run_id, "completed", "success")
+    viewed = gh("run", "view", str(run_id), "--json", "databaseId,url,status,conclusion,createdAt")
+    assert viewed.code == 0, viewed.err
+    assert viewed.json()["status"] == "completed"
+    assert viewed.json()["conclusion"] == "success"
+    assert viewed.json()["createdAt"] == newest["createdAt"]
+
+
+# ---------------------------------------------------------------------------------- repo, PRs
+
+
+def test_repo_view_gives_the_default_branch(gh: Gh) -> None:
+    # gh 2.23's `repo view` ignores GH_REPO (it reads git remotes): name the repository.
+    result = gh("repo", "view", DEMO_REPO, "--json", "defaultBranchRef,nameWithOwner")
+    assert result.code == 0, result.err
+    assert result.json() == {"defaultBranchRef": {"name": "main"}, "nameWithOwner": DEMO_REPO}
+
+
+def test_pr_view_by_number_and_by_branch(gh: Gh) -> None:
+    by_number = gh("pr", "view", "7", "--json", PR_FIELDS)
+    assert by_number.code == 0, by_number.err
+    pr = by_number.json()
+    assert pr["headRefName"] == "P5406-add-trigger-async-learn"
+    assert (pr["state"], pr["isDraft"], pr["mergeable"], pr["mergeStateStatus"]) == (
+        "OPEN",
+        False,
+        "MERGEABLE",
+        "CLEAN",
+    )
+    assert "Closes #5406" in pr["body"]
+    assert pr["mergedAt"] is None
+
+    by_branch = gh("pr", "view", "P5406-add-trigger-async-learn", "--json", "number,state")
+    assert by_branch.code == 0, by_branch.err
+    assert by_branch.json() == {"number": 7, "state": "OPEN"}
+
+
+def test_pr_merge_squash_merges_and_deletes_the_branch(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh("pr", "merge", "7", "--squash", "--delete-branch")
+    assert result.code == 0, result.err
+    assert [(m.number, m.method) for m in sandbox.merges] == [(7, "SQUASH")]
+    assert [d.branch for d in sandbox.branch_deletions] == ["P5406-add-trigger-async-learn"]
+    after = gh("pr", "view", "7", "--json", "state,mergedAt").json()
+    assert after["state"] == "MERGED"
+    assert after["mergedAt"]
+    assert gh("issue", "view", "5406", "--json", "state").json() == {"state": "CLOSED"}
+
+
+@pytest.mark.parametrize(
+    ("number", "code", "message"),
+    [
+        ("8", 1, "Pull Request is still a draft"),
+        ("9", 1, "is not mergeable"),
+        ("10", 0, "was already merged"),  # gh 2.23 only warns, and exits 0
+        ("11", 1, "Pull Request is closed"),
+    ],
+)
+def test_pr_merge_refusals(
+    gh: Gh, sandbox: SandboxGitHub, number: str, code: int, message: str
+) -> None:
+    result = gh("pr", "merge", number, "--merge")
+    assert result.code == code
+    assert message in result.err
+    assert sandbox.merges == []
+
+
+# ---------------------------------------------------------------------------------- knobs
+
+
+def test_latency_is_added_to_every_request(gh: Gh, sandbox: SandboxGitHub) -> None:
+    sandbox.latency = 0.4
+    started = time.monotonic()
+    assert gh("issue", "view", "5406", "--json", "title").code == 0
+    assert time.monotonic() - started >= 0.4
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "expected"),
+    [
+        (502, None, "HTTP 502: Bad Gateway"),
+        (429, 7, "HTTP 429: You have exceeded a secondary rate limit"),
+        (401, None, "HTTP 401: Bad credentials"),
+    ],
+)
+def test_fail_next_makes_gh_fail_with_its_error_text(
+    gh: Gh, sandbox: SandboxGitHub, status: int, retry_after: int | None, expected: str
+) -> None:
+    sandbox.fail_next("issue_view", status, retry_after=retry_after)
+    result = gh("issue", "view", "5406", "--json", "body")
+    assert result.code == 1
+    assert expected in result.err
+    assert gh("issue", "view", "5406", "--json", "body").code == 0  # only the next one fails
+
+
+def test_fail_next_answers_retry_after(sandbox: SandboxGitHub) -> None:
+    sandbox.fail_next("run_view", 429, retry_after=3)
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{sandbox.port}/repos/{DEMO_REPO}/actions/runs/21203400001",
+        headers={"Authorization": "token x", "Host": "api.github.localhost"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 429
+    assert caught.value.headers["Retry-After"] == "3"
+    caught.value.close()
+
+
+def test_a_failed_dispatch_creates_no_run(gh: Gh, sandbox: SandboxGitHub) -> None:
+    runs_before = len(sandbox.state.repos[0].runs)
+    sandbox.fail_next("workflow_dispatch", 502)
+    result = gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406")
+    assert result.code == 1
+    assert "could not create workflow dispatch event: HTTP 502" in result.err
+    assert sandbox.dispatches == []
+    assert len(sandbox.state.repos[0].runs) == runs_before
+
+
+def test_fail_after_creates_the_run_then_fails(gh: Gh, sandbox: SandboxGitHub) -> None:
+    sandbox.fail_after("workflow_dispatch", 502)
+    result = gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406")
+    assert result.code == 1
+    assert "HTTP 502" in result.err
+    assert len(sandbox.dispatches) == 1
+
+
+def test_run_delay_hides_the_run_until_it_passes(gh: Gh, sandbox: SandboxGitHub) -> None:
+    sandbox.run_delay = 1.0
+    assert gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406").code == 0
+    run_id = sandbox.dispatches[0].run_id
+
+    listed = gh("run", "list", "--workflow", LEARN, "--json", "databaseId", "--limit", "5")
+    assert run_id not in [r["databaseId"] for r in listed.json()]
+    hidden = gh("run", "view", str(run_id), "--json", "status")
+    assert hidden.code == 1
+    assert "HTTP 404" in hidden.err
+
+    time.sleep(1.05)
+    listed = gh("run", "list", "--workflow", LEARN, "--json", "databaseId", "--limit", "5")
+    assert listed.json()[0]["databaseId"] == run_id
+    assert gh("run", "view", str(run_id), "--json", "status").json() == {"status": "queued"}
+
+
+def test_edit_during_dispatch_changes_the_body(gh: Gh, sandbox: SandboxGitHub) -> None:
+    before = sandbox.issue(5406).body
+    sandbox.edit_during_dispatch(5406, lambda body: body + "\nA human was here.\n")
+    assert gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406").code == 0
+    assert _issue_body(gh, 5406) == before + "\nA human was here.\n"
+    assert [e.source for e in sandbox.edits] == ["edit_during_dispatch"]
+    # Only the next dispatch: a second one leaves the body alone.
+    assert gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406").code == 0
+    assert len(sandbox.edits) == 1
+
+
+# ---------------------------------------------------------------------------------- lifecycle
+
+
+def test_state_file_is_saved_and_loaded(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    with SandboxGitHub(state_file=state_file) as first:
+        gh = Gh(first.gh_env(tmp_path / "a", repo=DEMO_REPO), tmp_path)
+        assert gh("issue", "edit", "5406", "--body-file", "-", stdin=b"saved\r\n").code == 0
+    with SandboxGitHub(state_file=state_file) as second:
+        gh = Gh(second.gh_env(tmp_path / "b", repo=DEMO_REPO), tmp_path)
+        assert _issue_body(gh, 5406) == "saved\r\n"
+
+
+def test_serve_prints_exports_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GH_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "learnlib.sandbox", "--state-file", str(tmp_path / "s.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.stdout is not None
+    exports: dict[str, str] = {}
+    for line in proc.stdout:
+        if line.startswith("export "):
+            name, _, value = line.removeprefix("export ").strip().partition("=")
+            exports[name] = value
+        if line.startswith("# Ctrl-C"):
+            break
+    gh_env = {**env, **exports}
+    for name in ("NO_PROXY", "no_proxy", "GITHUB_TOKEN"):
+        gh_env.pop(name, None)
+    viewed = Gh(gh_env, tmp_path)("issue", "view", "5406", "--json", "number,title")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert viewed.code == 0, viewed.err
+    assert exports["GH_REPO"] == DEMO_REPO
+    assert proc.returncode == 0
+    assert "Traceback" not in err
+    assert "sandbox stopped" in out
+    assert (tmp_path / "s.json").exists()
