@@ -201,7 +201,7 @@ def _confirm_run(
         ) from None
 
 
-def poll_waits(first: float = 0.25, growth: float = 1.4, longest: float = 1.0) -> Iterator[float]:
+def poll_waits(first: float = 0.2, growth: float = 1.3, longest: float = 0.4) -> Iterator[float]:
     """Waits between run-list polls: short at first, growing to a ceiling."""
     wait = first
     while True:
@@ -270,51 +270,55 @@ def record_dispatch(
     progress: Progress,
     base: TriggerResult,
 ) -> TriggerResult:
-    """Find the run and re-read the body side by side, then write the header once."""
-    number = plan.issue.number
+    """Write the header at once and, on gh < 2.87, find the run beside that write.
+
+    `learn_run_id` goes into the same single write when gh printed the run; on older gh the run is
+    found by polling, which may take seconds on GitHub, and the header does not wait for it:
+    `pending` written early is what stops a second trigger from dispatching again.
+    """
     result = replace(
         base, workflow_triggered=True, run_id=dispatch.run_id, workflow_run_url=dispatch.run_url
     )
     warnings: list[str] = []
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        body_future = pool.submit(_read_body_timed, gh, number)
+    with ThreadPoolExecutor(max_workers=1) as pool:
         run_future = None
         if dispatch.run_id is None:
             run_future = pool.submit(
                 discover_run,
                 gh,
-                number,
+                plan.issue.number,
                 options,
                 started,
                 timeout=options.run_discovery_timeout,
                 progress=progress,
             )
+        failure = write_learn_state(gh, plan, dispatch.run_id, warnings)
         run = _run_or_warning(run_future, options, warnings)
-        try:
-            fresh, read_at = body_future.result()
-            if run is not None and time.monotonic() - read_at > 1.0:
-                fresh, read_at = _read_body_timed(gh, number)
-        except GhError as error:
-            return _header_failed(
-                result, run, warnings, f"re-reading the body failed: {error.detail}"
-            )
     if run is not None:
         result = replace(result, run_id=run.id, workflow_run_url=run.url)
-    try:
-        updated = updated_body(plan.header, fresh, result.run_id, warnings)
-        if updated is not None:
-            edit_issue_body(gh, number, updated)
-    except plan_header.PlanHeaderError as error:
-        return _header_failed(
-            result, None, warnings, f"the plan header changed and is unusable: {error}"
-        )
-    except GhError as error:
-        return _header_failed(result, None, warnings, error.detail)
+    if failure is not None:
+        return _header_failed(result, warnings, failure)
     return replace(result, warnings=tuple(warnings))
 
 
-def _read_body_timed(gh: GitHubCli, number: int) -> tuple[str, float]:
-    return read_issue_body(gh, number), time.monotonic()
+def write_learn_state(
+    gh: GitHubCli, plan: Plan, run_id: int | None, warnings: list[str]
+) -> str | None:
+    """Re-read the body, apply the learn state to that fresh body, write it; None when it worked."""
+    number = plan.issue.number
+    try:
+        fresh = read_issue_body(gh, number)
+    except GhError as error:
+        return f"re-reading the body failed: {error.detail}"
+    try:
+        updated = updated_body(plan.header, fresh, run_id, warnings)
+        if updated is not None:
+            edit_issue_body(gh, number, updated)
+    except plan_header.PlanHeaderError as error:
+        return f"the plan header changed and is unusable: {error}"
+    except GhError as error:
+        return error.detail
+    return None
 
 
 def _run_or_warning(
@@ -364,11 +368,7 @@ def body_diff(before: str, after: str) -> str:
     return "".join(lines)
 
 
-def _header_failed(
-    result: TriggerResult, run: WorkflowRun | None, warnings: list[str], detail: str
-) -> TriggerResult:
-    if run is not None:
-        result = replace(result, run_id=run.id, workflow_run_url=run.url)
+def _header_failed(result: TriggerResult, warnings: list[str], detail: str) -> TriggerResult:
     return replace(
         result,
         success=False,

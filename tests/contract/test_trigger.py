@@ -40,11 +40,7 @@ def test_success_dispatches_once_and_changes_only_the_learn_lines(
     assert api_edits(sandbox) == [after]
     assert result.run_id is not None and result.workflow_run_url is not None
     assert result.workflow_run_url.endswith(f"/actions/runs/{result.run_id}")
-    assert changed(before, after) == [
-        "- learn_status: null\n",
-        "+ learn_status: pending\n",
-        f"+ learn_run_id: '{result.run_id}'\n",
-    ]
+    assert changed(before, after) == ["- learn_status: null\n", "+ learn_status: pending\n"]
 
 
 def test_crlf_hand_edited_header_keeps_every_other_byte(
@@ -58,7 +54,7 @@ def test_crlf_hand_edited_header_keeps_every_other_byte(
     after = sandbox.issue(5411).body
     assert result.success
     lines = changed(before, after)
-    assert len(lines) == 3 and all(line.endswith("\r\n") for line in lines)
+    assert len(lines) == 2 and all(line.endswith("\r\n") for line in lines)
     assert plan_header.read_header(after)["learn_status"] == "pending"
 
 
@@ -92,7 +88,7 @@ def test_second_invocation_dispatches_nothing(gh: GitHubCli, sandbox: SandboxGit
     first = trigger_async_learn(gh, 5406, OPTIONS)
     second = trigger_async_learn(gh, 5406, OPTIONS)
     assert first.workflow_triggered and not second.workflow_triggered and second.success
-    assert second.run_id == first.run_id
+    assert "already pending" in (second.reason or "")
     assert len(sandbox.dispatches) == 1 and len(api_edits(sandbox)) == 1
 
 
@@ -135,7 +131,7 @@ def test_late_run_is_found_within_one_poll_interval(gh: GitHubCli, sandbox: Sand
 
     elapsed = time.monotonic() - started
     assert result.success and result.run_id is not None
-    assert 1.5 <= elapsed < 1.5 + 1.0 + 0.5  # longest poll wait is 1.0 s; gh calls take the rest
+    assert 1.5 <= elapsed < 1.5 + 0.4 + 0.6  # longest poll wait is 0.4 s; gh calls take the rest
 
 
 def test_header_write_refused_after_dispatch_is_reported(

@@ -31,7 +31,7 @@ def run(gh: GitHubCli, options: LearnOptions = OPTIONS) -> TriggerResult:
     return trigger_async_learn(gh, ISSUE, options)
 
 
-def test_success_on_old_gh_finds_the_run_and_writes_status_and_run_id(
+def test_success_on_old_gh_writes_pending_at_once_and_reports_the_run(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:
     gh_fake.issue_view(ISSUE)
@@ -47,11 +47,10 @@ def test_success_on_old_gh_finds_the_run_and_writes_status_and_run_id(
         901,
         "https://github.com/o/r/actions/runs/901",
     )
-    assert len(gh_fake.edited) == 1
+    assert len(gh_fake.edited) == 1  # written beside the run lookup, without waiting for it
     assert changed_lines(PLAN_BODY, gh_fake.edited[0]) == [
         "- learn_status: null\n",
         "+ learn_status: pending\n",
-        "+ learn_run_id: '901'\n",
     ]
 
 
