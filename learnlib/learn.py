@@ -97,11 +97,15 @@ def trigger_async_learn(
             return replace(
                 base, reason=done, run_id=run_id, workflow_run_url=run_url(plan.issue.url, run_id)
             )
-        planned_body = plan_header.set_values(plan.issue.body, {"learn_status": PENDING})
+        planned_body = with_learn_state(plan.issue.body, plan.header, None, [])
     except Refusal as refusal:
         return _failed(base, refusal)
     except plan_header.PlanHeaderError as error:
         return _failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
+    except BodyTooLong as error:
+        return _failed(
+            base, Refusal("The plan header cannot be updated", "body_too_long", str(error))
+        )
     if options.dry_run:
         return replace(base, dry_run=True, diff=body_diff(plan.issue.body, planned_body))
     started = datetime.now(UTC)
@@ -316,6 +320,8 @@ def write_learn_state(
             edit_issue_body(gh, number, updated)
     except plan_header.PlanHeaderError as error:
         return f"the plan header changed and is unusable: {error}"
+    except BodyTooLong as error:
+        return str(error)
     except GhError as error:
         return error.detail
     return None
@@ -351,11 +357,48 @@ def updated_body(
             f"(learn_status is now {header.get('learn_status')!r}); the header was left as it is"
         )
         return None
-    updates: dict[str, str | None] = {"learn_status": PENDING}
-    if run_id is not None:
-        updates["learn_run_id"] = str(run_id)
-    updated = plan_header.set_values(fresh, updates)
+    updated = with_learn_state(fresh, header, run_id, warnings)
     return None if updated == fresh else updated
+
+
+def with_learn_state(
+    body: str, header: Mapping[str, object], run_id: int | None, warnings: list[str]
+) -> str:
+    """``learn_status: pending``, and ``learn_run_id`` set to the new run or cleared if stale.
+
+    When the run id cannot be written (a header shape the editor refuses to extend, or a body
+    that would pass GitHub's size limit), the status alone is written and a warning says so.
+    Raises PlanHeaderError or BodyTooLong when even the status cannot be written.
+    """
+    run_update: dict[str, str | None] = {}
+    if run_id is not None:
+        run_update["learn_run_id"] = str(run_id)
+    elif not plan_header.is_empty(header.get("learn_run_id")):
+        run_update["learn_run_id"] = None  # the recorded run is not this one
+    if run_update:
+        try:
+            return _within_limit(
+                plan_header.set_values(body, {"learn_status": PENDING} | run_update)
+            )
+        except (plan_header.PlanHeaderError, BodyTooLong) as error:
+            warnings.append(f"learn_run_id was not written: {error}")
+    return _within_limit(plan_header.set_values(body, {"learn_status": PENDING}))
+
+
+class BodyTooLong(ValueError):
+    """GitHub refuses issue bodies longer than 65,536 characters."""
+
+
+BODY_LIMIT = 65_536
+
+
+def _within_limit(body: str) -> str:
+    if len(body) > BODY_LIMIT:
+        raise BodyTooLong(
+            f"the new body would have {len(body):,} characters, over GitHub's limit of "
+            f"{BODY_LIMIT:,}"
+        )
+    return body
 
 
 def body_diff(before: str, after: str) -> str:

@@ -13,10 +13,11 @@ from typing import Any
 from invoke.exceptions import Exit
 
 from learnlib.gh.runner import Deadline, GitHubCli
-from learnlib.learn import body_diff
+from learnlib.learn import LearnOptions, body_diff
 from learnlib.results import render, usage_error_payload
 
 SANDBOX_REPO = "learnlib-demo/plans"
+MAX_NUMBER = 2**31 - 1  # GitHub's issue and pull request numbers are GraphQL Int
 _REPOSITORY = re.compile(
     r"^(?:[A-Za-z0-9][A-Za-z0-9.-]*/)?[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$"
 )
@@ -26,22 +27,57 @@ class UsageError(ValueError):
     """A malformed option: exit 2 with a clear message, never a traceback."""
 
 
-def positive_int(text: str, option: str) -> int:
+def text(value: object, option: str) -> str:
+    """A value option (declared optional, so a bare `--issue` reaches us): None means not given."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise UsageError(f"{option} needs a value")
+    return str(value)
+
+
+def positive_int(value: object, option: str) -> int:
     """Parse an option that must be a positive integer (Invoke's own int parsing raises)."""
-    value = text.strip().lstrip("#")
-    if not value:
+    given = text(value, option)
+    digits = given.strip().lstrip("#")
+    if not digits:
         raise UsageError(f"{option} is required (a positive integer, e.g. {option} 5406)")
-    if not value.isascii() or not value.isdigit() or int(value) <= 0:
-        raise UsageError(f"{option} must be a positive integer, got {text!r}")
-    return int(value)
+    if not digits.isascii() or not digits.isdigit() or not 0 < int(digits) <= MAX_NUMBER:
+        raise UsageError(f"{option} must be a positive integer up to {MAX_NUMBER}, got {given!r}")
+    return int(digits)
 
 
-def repository(text: str, option: str = "--repo") -> str:
+def repository(value: object, option: str = "--repo") -> str:
     """An optional [HOST/]OWNER/NAME, checked before gh sees it; empty means let gh resolve it."""
-    value = text.strip()
-    if value and not _REPOSITORY.match(value):
-        raise UsageError(f"{option} must look like OWNER/NAME or HOST/OWNER/NAME, got {text!r}")
-    return value
+    given = text(value, option).strip()
+    if given and (not _REPOSITORY.match(given) or given.rsplit("/", 1)[1] in {".", ".."}):
+        raise UsageError(f"{option} must look like OWNER/NAME or HOST/OWNER/NAME, got {given!r}")
+    return given
+
+
+def gh_argument(value: object, option: str, *, spaces: bool) -> str:
+    """A workflow or ref handed to gh: never read as a flag, no control characters."""
+    given = text(value, option).strip()
+    bad = given.startswith("-") or any(ord(ch) < 32 or ch == "\x7f" for ch in given)
+    if bad or (not spaces and any(ch.isspace() for ch in given)):
+        raise UsageError(f"{option} is not a usable {option.strip('-')} name: {given!r}")
+    return given
+
+
+def learn_options(
+    config: Any, *, workflow: object = None, ref: object = None, **flags: bool
+) -> LearnOptions:
+    """The trigger's options: each flag, else its configured value, checked."""
+    return LearnOptions(
+        workflow=gh_argument(
+            text(workflow, "--workflow") or config.workflow, "--workflow", spaces=True
+        )
+        or "learn-async.yml",
+        ref=gh_argument(text(ref, "--ref") or config.ref, "--ref", spaces=False) or None,
+        label=str(config.label),
+        run_discovery_timeout=number(config.run_discovery_timeout, "learn.run_discovery_timeout"),
+        **flags,
+    )
 
 
 def number(value: object, name: str) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from learnlib.gh.runner import GhBadOutput, GitHubCli, field_of
+from learnlib.gh.runner import GhBadOutput, GitHubCli, field_of, shorten
 
 ISSUE_FIELDS = "number,title,body,labels,state,url"
 
@@ -24,8 +24,10 @@ def view_issue(gh: GitHubCli, number: int) -> Issue:
     """`gh issue view N --json number,title,body,labels,state,url`."""
     action = f"reading issue #{number}"
     data = gh.run_json(["issue", "view", str(number), "--json", ISSUE_FIELDS], action=action)
+    if field_of(data, "number", int, action=action) != number:
+        raise GhBadOutput(action, f"gh answered with issue #{data['number']}, not #{number}")
     return Issue(
-        number=field_of(data, "number", int, action=action),
+        number=number,
         title=field_of(data, "title", str, action=action),
         body=field_of(data, "body", str, action=action),
         labels=_label_names(field_of(data, "labels", list, action=action), action),
@@ -54,6 +56,6 @@ def _label_names(labels: list[Any], action: str) -> tuple[str, ...]:
     names = []
     for label in labels:
         if not isinstance(label, dict) or not isinstance(label.get("name"), str):
-            raise GhBadOutput(action, f"gh's JSON has a label without a name: {label!r}")
+            raise GhBadOutput(action, f"gh's JSON has a label without a name: {shorten(label)}")
         names.append(label["name"])
     return tuple(names)

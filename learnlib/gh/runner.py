@@ -113,7 +113,7 @@ def redact(text: str, env: Mapping[str, str] | None = None) -> str:
 
 def classify(action: str, returncode: int, stderr: str) -> GhError:
     """Turn gh's exit code and stderr into a typed error (stderr matters more than the code)."""
-    detail = " ".join(stderr.split()) or f"gh exited with status {returncode}"
+    detail = shorten(" ".join(stderr.split()), 2000) or f"gh exited with status {returncode}"
     match = _HTTP_STATUS.search(stderr)
     status = int(match.group(1)) if match else None
     retry = _RETRY_AFTER.search(stderr)
@@ -132,6 +132,12 @@ def classify(action: str, returncode: int, stderr: str) -> GhError:
     else:
         error_class = GhError
     return error_class(action, detail, status=status, retry_after=retry_after)
+
+
+def shorten(value: object, limit: int = 200) -> str:
+    """A value for an error message, cut to ``limit`` characters (gh output can be megabytes)."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def _is_transient(status: int | None, lowered_stderr: str) -> bool:
@@ -193,7 +199,39 @@ class GitHubCli:
         with_repo: bool = True,
         retry: bool = True,
     ) -> str:
-        """Run ``gh ARGS`` and return its stdout; retry transient failures when ``retry``."""
+        """Run ``gh ARGS`` and return its stdout; retry transient failures when ``retry``.
+
+        Output that is not UTF-8 is decoded with replacement characters: gh exited 0, so what it
+        did stands (a dispatch happened even if its words cannot be read).
+        """
+        output = self._run_retrying(
+            args, action=action, stdin=stdin, with_repo=with_repo, retry=retry
+        )
+        return output.decode("utf-8", errors="replace")
+
+    def run_json(self, args: Sequence[str], *, action: str, with_repo: bool = True) -> Any:
+        """Run a gh command that prints JSON and return the decoded value (strict UTF-8)."""
+        output = self._run_retrying(
+            args, action=action, stdin=None, with_repo=with_repo, retry=True
+        )
+        try:
+            return json.loads(output.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise GhBadOutput(action, "gh printed output that is not valid UTF-8") from None
+        except ValueError:
+            raise GhBadOutput(
+                action, f"gh printed something that is not JSON: {shorten(output)}"
+            ) from None
+
+    def _run_retrying(
+        self,
+        args: Sequence[str],
+        *,
+        action: str,
+        stdin: str | None,
+        with_repo: bool,
+        retry: bool,
+    ) -> bytes:
         attempt = 1
         while True:
             try:
@@ -206,16 +244,6 @@ class GitHubCli:
                 if wait >= self.deadline.remaining():
                     raise
                 self.sleep(wait)
-
-    def run_json(self, args: Sequence[str], *, action: str, with_repo: bool = True) -> Any:
-        """Run a gh command that prints JSON and return the decoded value."""
-        output = self.run(args, action=action, with_repo=with_repo)
-        try:
-            return json.loads(output)
-        except ValueError:
-            raise GhBadOutput(
-                action, f"gh printed something that is not JSON: {output[:200]!r}"
-            ) from None
 
     def target_repo(self) -> str | None:
         """The repository gh will use when one is named: --repo, else GH_REPO."""
@@ -232,7 +260,7 @@ class GitHubCli:
 
     def _run_once(
         self, args: Sequence[str], *, action: str, stdin: str | None, with_repo: bool
-    ) -> str:
+    ) -> bytes:
         timeout = min(self.timeout, self.deadline.remaining())
         if timeout <= 0:
             raise GhTimeout(action, "the task's deadline passed before gh could run")
@@ -258,10 +286,7 @@ class GitHubCli:
         stderr = redact(completed.stderr.decode("utf-8", errors="replace"), env)
         if completed.returncode != 0:
             raise classify(action, completed.returncode, stderr)
-        try:
-            return completed.stdout.decode("utf-8")
-        except UnicodeDecodeError:
-            raise GhBadOutput(action, "gh printed output that is not valid UTF-8") from None
+        return completed.stdout
 
 
 def field_of(data: Any, name: str, kind: type[T], *, action: str) -> T:
@@ -272,5 +297,7 @@ def field_of(data: Any, name: str, kind: type[T], *, action: str) -> T:
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise GhBadOutput(action, f"gh's JSON field {name!r} is not a {kind.__name__}: {value!r}")
+        raise GhBadOutput(
+            action, f"gh's JSON field {name!r} is not a {kind.__name__}: {shorten(value)}"
+        )
     return value

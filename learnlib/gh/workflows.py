@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from learnlib.gh.runner import GitHubCli
+from learnlib.gh.runner import GhRejected, GitHubCli
 
 # gh >= 2.87 prints the new run's html_url alone on a line when stdout is not a terminal.
 _RUN_URL = re.compile(r"^(https?://\S+/actions/runs/(\d+))\s*$", re.MULTILINE)
@@ -24,12 +24,18 @@ def dispatch_workflow(
     gh: GitHubCli, workflow: str, inputs: Mapping[str, str], *, ref: str | None = None
 ) -> Dispatch:
     """`gh workflow run W -f k=v ... [--ref REF]`. Never retried here: see learn.dispatch."""
+    action = f"dispatching workflow {workflow}"
+    for value in (workflow, ref or ""):
+        if value.startswith(
+            "-"
+        ):  # gh would read it as a flag (`--help` exits 0, dispatching nothing)
+            raise GhRejected(action, f"{value!r} looks like a command-line flag, not a name")
     args = ["workflow", "run", workflow]
     for name, value in inputs.items():
         args += ["-f", f"{name}={value}"]
     if ref:
         args += ["--ref", ref]
-    output = gh.run(args, action=f"dispatching workflow {workflow}", retry=False)
+    output = gh.run(args, action=action, retry=False)
     return parse_dispatch_output(output)
 
 

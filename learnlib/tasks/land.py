@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 
 @task(
+    optional=["pr", "issue", "merge_method", "repo"],
     help={
         "pr": "Pull request number (default: the pull request of the current branch).",
         "issue": "Plan issue (default: the branch's P<N>- prefix, else `Closes #N` in the body).",
@@ -23,18 +24,18 @@ if TYPE_CHECKING:
         "repo": "Repository OWNER/NAME (default: learn.repo, else GH_REPO, else the git remote).",
         "dry-run": "Read and check the PR and the plan; merge, dispatch and edit nothing.",
         "sandbox": "Run against a local GitHub double seeded with demo plans (needs gh only).",
-    }
+    },
 )
 def land(
     c: Context,
     *,
-    pr: str = "",
-    issue: str = "",
+    pr: str | None = None,
+    issue: str | None = None,
     learn: bool = False,
     no_learn: bool = False,
-    merge_method: str = "",
+    merge_method: str | None = None,
     delete_branch: bool = False,
-    repo: str = "",
+    repo: str | None = None,
     dry_run: bool = False,
     sandbox: bool = False,
 ) -> None:
@@ -55,14 +56,14 @@ def land(
             delete_branch=delete_branch,
             dry_run=dry_run,
         )
-        repo = repo or config.repo
-        if options.pr_number is None and (repo or sandbox):
+        repository = rt.repository(rt.text(repo, "--repo") or config.repo)
+        if options.pr_number is None and (repository or sandbox):
             raise rt.UsageError(
                 "--pr is required with --repo, learn.repo or --sandbox: gh finds the current "
                 "branch's pull request only in this checkout's repository"
             )
         ask = ask_on_terminal if sys.stdin.isatty() and sys.stderr.isatty() else None
-        with rt.github(config, repo, sandbox=sandbox) as gh:
+        with rt.github(config, repository, sandbox=sandbox) as gh:
             result = land_pull_request(gh, options, ask=ask, progress=rt.say)
     except rt.UsageError as error:
         rt.say(f"error: {error}")
@@ -74,42 +75,35 @@ def land(
 def land_options(
     config: Any,
     *,
-    pr: str,
-    issue: str,
+    pr: str | None,
+    issue: str | None,
     learn: bool,
     no_learn: bool,
-    merge_method: str,
+    merge_method: str | None,
     delete_branch: bool,
     dry_run: bool,
 ) -> LandOptions:
     """The options, each from its flag else from the configuration, checked."""
     from learnlib import task_runtime as rt
     from learnlib.land import MERGE_METHODS, LandOptions
-    from learnlib.learn import LearnOptions
 
     if learn and no_learn:
         raise rt.UsageError("--learn and --no-learn cannot be used together")
-    method = (merge_method or str(config.land.merge_method)).strip().lower()
+    given_method = rt.text(merge_method, "--merge-method")
+    method = (given_method or str(config.land.merge_method)).strip().lower()
     if method not in MERGE_METHODS:
-        where = "--merge-method" if merge_method else "configuration land.merge_method"
+        where = "--merge-method" if given_method else "configuration land.merge_method"
         raise rt.UsageError(f"{where} must be one of {', '.join(MERGE_METHODS)}, got {method!r}")
     learn_config = config.learn
     return LandOptions(
-        pr_number=rt.positive_int(pr, "--pr") if pr.strip() else None,
-        plan_issue=rt.positive_int(issue, "--issue") if issue.strip() else None,
+        pr_number=rt.positive_int(pr, "--pr") if rt.text(pr, "--pr").strip() else None,
+        plan_issue=rt.positive_int(issue, "--issue") if rt.text(issue, "--issue").strip() else None,
         learn=True if learn else False if no_learn else None,
         learn_on_land=config_flag(learn_config.on_land, "learn.on_land"),
         merge_method=method,
         delete_branch=delete_branch or config_flag(config.land.delete_branch, "land.delete_branch"),
         dry_run=dry_run,
-        learn_options=LearnOptions(
-            workflow=learn_config.workflow,
-            ref=learn_config.ref or None,
-            label=learn_config.label,
-            run_discovery_timeout=rt.number(
-                learn_config.run_discovery_timeout, "learn.run_discovery_timeout"
-            ),
-        ),
+        learn_options=rt.learn_options(learn_config),
     )
 
 

@@ -7,6 +7,7 @@ from invoke.tasks import task
 
 
 @task(
+    optional=["issue", "repo", "workflow", "ref"],
     help={
         "issue": "Plan issue number (required), e.g. 5406.",
         "repo": "Repository OWNER/NAME (default: learn.repo, else GH_REPO, else the git remote).",
@@ -15,14 +16,14 @@ from invoke.tasks import task
         "force": "Dispatch even when learn_status is already pending or completed.",
         "dry-run": "Read and check everything, print the header diff; dispatch and edit nothing.",
         "sandbox": "Run against a local GitHub double seeded with demo plans (needs gh only).",
-    }
+    },
 )
 def trigger_async_learn(
     c: Context,
-    issue: str = "",
-    repo: str = "",
-    workflow: str = "",
-    ref: str = "",
+    issue: str | None = None,
+    repo: str | None = None,
+    workflow: str | None = None,
+    ref: str | None = None,
     force: bool = False,
     dry_run: bool = False,
     sandbox: bool = False,
@@ -30,23 +31,15 @@ def trigger_async_learn(
     """Dispatch the async learn workflow for a plan issue and mark its plan header pending."""
     from learnlib import task_runtime as rt
     from learnlib.ci_outputs import write_actions_outputs
-    from learnlib.learn import LearnOptions, trigger_async_learn
+    from learnlib.learn import trigger_async_learn
     from learnlib.results import trigger_payload
 
     config = c.config.learn
     try:
         issue_number = rt.positive_int(issue, "--issue")
-        options = LearnOptions(
-            workflow=workflow or config.workflow,
-            ref=ref or config.ref or None,
-            label=config.label,
-            force=force,
-            dry_run=dry_run,
-            run_discovery_timeout=rt.number(
-                config.run_discovery_timeout, "learn.run_discovery_timeout"
-            ),
-        )
-        with rt.github(config, repo or config.repo, sandbox=sandbox) as gh:
+        options = rt.learn_options(config, workflow=workflow, ref=ref, force=force, dry_run=dry_run)
+        repository = rt.repository(rt.text(repo, "--repo") or config.repo)
+        with rt.github(config, repository, sandbox=sandbox) as gh:
             result = trigger_async_learn(gh, issue_number, options, progress=rt.say)
     except rt.UsageError as error:
         return rt.usage_failure(error)

@@ -38,7 +38,7 @@ def sandbox(c: Context, port: str = "0", state_file: str = "") -> None:
 def demo(c: Context) -> None:
     """Narrated tour: trigger async learn for demo plan #5406 through the real gh and a sandbox."""
     from learnlib import task_runtime as rt
-    from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
+    from learnlib.learn import TriggerResult, trigger_async_learn
     from learnlib.results import trigger_payload
 
     def outcome(result: TriggerResult) -> str:
@@ -48,7 +48,10 @@ def demo(c: Context) -> None:
             return f"nothing dispatched: {result.reason}"
         return f"dispatched run {result.run_id} ({result.workflow_run_url})"
 
-    options = LearnOptions(workflow=c.config.learn.workflow, label=c.config.learn.label)
+    try:
+        options = rt.learn_options(c.config.learn)
+    except rt.UsageError as error:
+        return rt.usage_failure(error)
     rt.say("A GitHub double is starting on 127.0.0.1; the real gh talks to it (no account needed).")
     with rt.github(c.config.learn, "", sandbox=True) as gh:
         rt.say("\n1. Trigger async learn for plan #5406: read, check, dispatch, mark pending.")

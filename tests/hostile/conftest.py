@@ -39,7 +39,7 @@ class Tally:
         )
         lines = [f"hostile suite: {tried} cases tried, {held} held ({by_category})"]
         for name, violations in sorted(self.broken.items()):
-            why = "known bug, xfail" if name in self.known_bugs else "NEW"
+            why = "known limitation, xfail" if name in self.known_bugs else "NEW"
             lines.append(f"  did not hold ({why}): {name}: {'; '.join(violations)}")
         return lines
 

@@ -348,3 +348,69 @@ def test_match_run_prefers_the_run_naming_the_issue() -> None:
     assert match_run([other, mine, older], since, 5406, clock_skew=10) == mine
     assert match_run([older], since, 5406, clock_skew=10) is None
     assert match_run([other], since, 5406, clock_skew=10) == other
+
+
+def test_a_stale_run_id_is_cleared_when_the_new_run_is_unknown(
+    gh: GitHubCli, gh_fake: FakeGh
+) -> None:
+    body = PLAN_BODY.replace("learn_status: null", "learn_status: null\nlearn_run_id: '123'")
+    gh_fake.issue_view(ISSUE, body=body)
+    gh_fake.workflow_run(ISSUE)
+    gh_fake.run_list([run_output(5, now_iso())])
+    gh_fake.issue_body(ISSUE, body)
+    gh_fake.issue_edit(ISSUE)
+
+    result = run(gh)
+
+    assert result.success and result.run_id == 5
+    assert plan_header.read_header(gh_fake.edited[0])["learn_run_id"] is None
+
+
+def test_run_id_that_cannot_be_inserted_falls_back_to_the_status(
+    gh: GitHubCli, gh_fake: FakeGh
+) -> None:
+    body = PLAN_BODY.replace("learn_status: null\n", "learn_status: null\nlast: &a x\nother: *a\n")
+    gh_fake.issue_view(ISSUE, body=body)
+    gh_fake.workflow_run(ISSUE, stdout="https://github.com/o/r/actions/runs/6\n")
+    gh_fake.issue_body(ISSUE, body)
+    gh_fake.issue_edit(ISSUE)
+
+    result = run(gh)
+
+    assert result.success and result.run_id == 6
+    assert changed_lines(body, gh_fake.edited[0]) == [
+        "- learn_status: null\n",
+        "+ learn_status: pending\n",
+    ]
+    assert any("learn_run_id was not written" in warning for warning in result.warnings)
+
+
+def test_a_body_that_would_pass_githubs_limit_is_refused_before_dispatch(
+    gh: GitHubCli, gh_fake: FakeGh
+) -> None:
+    body = PLAN_BODY + "x" * (65_536 - len(PLAN_BODY))
+    gh_fake.issue_view(ISSUE, body=body)
+
+    result = run(gh)
+
+    assert (result.success, result.error_type) == (False, "body_too_long")
+    assert "65,536" in (result.detail or "")
+
+
+def test_an_answer_for_another_issue_is_refused(gh: GitHubCli, gh_fake: FakeGh) -> None:
+    from tests.gh_outputs import issue_view_output
+
+    gh_fake.fp.register(
+        ["gh", "issue", "view", str(ISSUE), "--json", "number,title,body,labels,state,url"],
+        stdout=issue_view_output(1, PLAN_BODY),
+    )
+    result = run(gh)
+    assert result.error_type == "gh_bad_output"
+
+
+def test_a_workflow_name_that_looks_like_a_flag_is_never_passed_to_gh(
+    gh: GitHubCli, gh_fake: FakeGh
+) -> None:
+    gh_fake.issue_view(ISSUE)
+    result = run(gh, LearnOptions(workflow="--help", ref="main"))
+    assert (result.error_type, result.workflow_triggered) == ("dispatch_failed", False)

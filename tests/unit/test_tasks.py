@@ -144,3 +144,27 @@ def test_bad_configured_timeout_is_a_usage_error(
     monkeypatch.setenv("INVOKE_LEARN_DEADLINE", "-1")
     code, payload, _ = invoke(capsys, "trigger-async-learn", "--issue", "12")
     assert code == 2 and "learn.deadline" in payload["error"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--issue",),
+        ("--issue", "--force"),
+        ("--issue", "--repo", "o/r"),
+        ("--issue", "1", "--repo"),
+    ],
+)
+def test_an_option_without_its_value_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    code, payload, _ = invoke(capsys, "trigger-async-learn", *argv)
+    assert code == 2 and "needs a value" in payload["error"]
+
+
+@pytest.mark.parametrize("option", ["--workflow=--help", "--ref=-x", "--ref=a b"])
+def test_workflow_and_ref_that_gh_would_misread_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    code, payload, _ = invoke(capsys, "trigger-async-learn", "--issue", "1", option)
+    assert code == 2 and payload["error_type"] == "invalid_option"
