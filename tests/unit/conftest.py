@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from invoke.program import Program
 
+import tasks
 from learnlib.gh.issues import ISSUE_FIELDS
 from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
 from learnlib.gh.runs import RUN_FIELDS
@@ -117,6 +120,20 @@ class FakeGh:
 
     def count(self, *argv: str) -> int:
         return int(self.fp.call_count(["gh", *argv]))
+
+
+def run_task(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
+    """Run `invoke ARGV` in-process; stdout must be exactly one JSON object."""
+    program = Program(namespace=tasks.ns, version="test")
+    code = 0
+    try:
+        program.run(["invoke", *argv])
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 1, f"stdout must be exactly one JSON object, got {out!r}"
+    return code, json.loads(lines[0]), err
 
 
 @pytest.fixture

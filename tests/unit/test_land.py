@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import io
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from invoke.program import Program
 
-import tasks
 from learnlib.gh.prs import PR_FIELDS, PullRequest
 from learnlib.gh.runner import GitHubCli
 from learnlib.land import LandOptions, LandResult, find_plan_issue, land
 from learnlib.results import land_payload
 from tests.gh_outputs import gh_json
-from tests.unit.conftest import PLAN_BODY, FakeGh
+from tests.unit.conftest import PLAN_BODY, FakeGh, run_task
 
 PR = 7
 PLAN = 5406
@@ -513,16 +510,7 @@ def test_payload_of_a_landing_with_learning_skipped() -> None:
 
 
 def invoke(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
-    program = Program(namespace=tasks.ns, version="test")
-    code = 0
-    try:
-        program.run(["invoke", "land", *argv])
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    lines = out.splitlines()
-    assert len(lines) == 1, f"stdout must be exactly one JSON object, got {out!r}"
-    return code, json.loads(lines[0]), err
+    return run_task(capsys, "land", *argv)
 
 
 def test_task_lands_and_learns(capsys: pytest.CaptureFixture[str], fake: LandGh) -> None:

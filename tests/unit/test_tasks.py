@@ -7,23 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from invoke.program import Program
 
-import tasks
-from tests.unit.conftest import PLAN_BODY, FakeGh
+from tests.unit.conftest import PLAN_BODY, FakeGh, run_task
 
 
 def invoke(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
-    program = Program(namespace=tasks.ns, version="test")
-    code = 0
-    try:
-        program.run(["invoke", *argv])
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    lines = out.splitlines()
-    assert len(lines) == 1, f"stdout must be exactly one JSON object, got {out!r}"
-    return code, json.loads(lines[0]), err
+    return run_task(capsys, *argv)
 
 
 @pytest.mark.parametrize("value", ["abc", "-5", "0", "", "5406x", "٥٤٠٦"])
