@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from learnlib.gh.issues import edit_issue_body, read_issue_body, view_issue
-from learnlib.gh.runner import GhAuthRequired, GhNotFound, GhUnavailable, GitHubCli
+from learnlib.gh.prs import merge_pr, view_pr
+from learnlib.gh.runner import GhAuthRequired, GhError, GhNotFound, GhUnavailable, GitHubCli
 from learnlib.gh.runs import list_runs
 from learnlib.gh.workflows import dispatch_workflow
 from learnlib.sandbox.server import SandboxGitHub
@@ -55,3 +56,34 @@ def test_http_failures_are_classified(
     sandbox.fail_next("issue_view", status, count=10, retry_after=0 if status == 429 else None)
     with pytest.raises(error):
         read_issue_body(gh, 5406)
+
+
+def test_view_pr_reads_the_demo_pull_request(gh: GitHubCli) -> None:
+    pr = view_pr(gh, 7)
+    assert (pr.number, pr.state, pr.is_draft) == (7, "OPEN", False)
+    assert pr.head_ref_name.startswith("P5406-") and pr.base_ref_name == "main"
+    assert pr.mergeable == "MERGEABLE" and len(pr.head_ref_oid) == 40
+
+
+def test_missing_pr_is_not_found(gh: GitHubCli) -> None:
+    with pytest.raises(GhNotFound):
+        view_pr(gh, 99_999)
+
+
+@pytest.mark.parametrize("method", ["squash", "merge", "rebase"])
+def test_merge_pr_merges_once_with_the_method(
+    gh: GitHubCli, sandbox: SandboxGitHub, method: str
+) -> None:
+    pr = view_pr(gh, 7)
+    merge_pr(gh, 7, method=method, delete_branch=True, head_oid=pr.head_ref_oid)
+    [merge] = sandbox.merges
+    assert (merge.number, merge.method.lower()) == (7, method)
+    assert view_pr(gh, 7).state == "MERGED"
+    assert [deletion.branch for deletion in sandbox.branch_deletions] == [pr.head_ref_name]
+
+
+def test_merge_pr_refuses_a_conflicting_pr(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
+    pr = view_pr(gh, 9)
+    with pytest.raises(GhError):
+        merge_pr(gh, 9, method="squash", delete_branch=False, head_oid=pr.head_ref_oid)
+    assert sandbox.merges == []
