@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,13 +135,20 @@ def corpus() -> list[str]:
     return [*usable, *crlf, big]
 
 
-def rewrite_times(bodies: list[str], repeats: int = 20) -> list[float]:
+PENDING = {"learn_status": "pending"}
+PENDING_WITH_RUN = {"learn_status": "pending", "learn_run_id": "21300000001"}
+
+
+def rewrite_times(
+    bodies: list[str], updates: Mapping[str, str | None], repeats: int = 20
+) -> list[float]:
+    """Median time per body of the rewrite the trigger makes (a cold parse every time)."""
     times = []
     for body in bodies:
         samples = []
         for _ in range(repeats):
             started = time.perf_counter()
-            plan_header.set_values(body, {"learn_status": "pending", "learn_run_id": "123"})
+            plan_header.set_values(body, updates)
             samples.append(time.perf_counter() - started)
         times.append(statistics.median(samples))
     return times
@@ -223,12 +230,15 @@ def main() -> None:
     )
 
     bodies = corpus()
-    times = rewrite_times(bodies)
+    times = rewrite_times(bodies, PENDING)
+    with_run = rewrite_times(bodies, PENDING_WITH_RUN)
     largest = times[-1]
     rows.append(
         (
             f"4. header rewrite ({len(bodies)} bodies, largest {len(bodies[-1]):,} chars)",
-            f"median {statistics.median(times) * 1000:.2f} ms, largest {largest * 1000:.2f} ms",
+            f"median {statistics.median(times) * 1000:.2f} ms, largest {largest * 1000:.2f} ms "
+            f"(inserting learn_run_id too: median {statistics.median(with_run) * 1000:.2f} ms, "
+            f"largest {with_run[-1] * 1000:.2f} ms)",
             "median <= 2 ms, largest <= 20 ms",
             verdict(statistics.median(times) <= 0.002 and largest <= 0.020),
         )
