@@ -34,7 +34,7 @@ from learnlib import plan_header  # noqa: E402
 from learnlib.gh.issues import ISSUE_FIELDS  # noqa: E402
 from learnlib.gh.runner import GitHubCli  # noqa: E402
 from learnlib.gh.workflows import dispatch_workflow  # noqa: E402
-from learnlib.learn import LearnOptions, discover_run  # noqa: E402
+from learnlib.run_discovery import discover_run  # noqa: E402
 from learnlib.sandbox.seed import DEMO_REPO, demo_state  # noqa: E402
 from learnlib.sandbox.server import SandboxGitHub  # noqa: E402
 
@@ -163,7 +163,7 @@ def discovery_delay(delay: float, samples: int) -> float:
         for _ in range(samples):
             since = datetime.now(UTC)
             dispatch_workflow(gh, "learn-async.yml", {"issue_number": str(ISSUE)})
-            run = discover_run(gh, ISSUE, LearnOptions(), since, timeout=10.0)
+            run = discover_run(gh, "learn-async.yml", ISSUE, since, timeout=10.0)
             found = time.time()
             if run is None:
                 raise SystemExit("run discovery did not find the run")

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 
 from learnlib.gh.prs import MERGE_FLAGS, PullRequest, merge_pr, view_pr
 from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
-from learnlib.learn import LearnOptions, Progress, Refusal, TriggerResult, trigger_async_learn
+from learnlib.learn import LearnOptions, Refusal, TriggerResult, trigger_async_learn
+from learnlib.run_discovery import Progress
 
 MERGE_METHODS = tuple(MERGE_FLAGS)
 Ask = Callable[[int], bool]

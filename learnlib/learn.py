@@ -7,25 +7,27 @@ write the header once. No printing: progress goes to a callback, the outcome is 
 
 from __future__ import annotations
 
-import difflib
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from learnlib import plan_header
 from learnlib.gh.issues import Issue, edit_issue_body, read_issue_body, view_issue
 from learnlib.gh.repos import default_branch
 from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
-from learnlib.gh.runs import WorkflowRun, list_runs
+from learnlib.gh.runs import WorkflowRun
 from learnlib.gh.workflows import Dispatch, dispatch_workflow
-
-Progress = Callable[[str], None]
+from learnlib.learn_state import (
+    BodyTooLong,
+    body_diff,
+    learn_state_reason,
+    updated_body,
+    with_learn_state,
+)
+from learnlib.run_discovery import Progress, discover_run
 
 SESSION_KEYS = ("last_remote_impl_run_id", "last_local_impl_session")
-LEARN_KEYS = ("learn_status", "learn_run_id")
-PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -150,18 +152,6 @@ def load_plan(gh: GitHubCli, issue_number: int, label: str) -> Plan:
     return Plan(issue=issue, header=header)
 
 
-def learn_state_reason(header: Mapping[str, object]) -> str | None:
-    """Why this plan needs no new learn run, or None when it does."""
-    status = header.get("learn_status")
-    if status == PENDING:
-        run_id = header.get("learn_run_id")
-        run = f" (run {run_id})" if not plan_header.is_empty(run_id) else ""
-        return f"learn_status is already pending{run}; use --force to dispatch again"
-    if isinstance(status, str) and status.startswith("completed"):
-        return f"learn_status is already {status}; use --force to dispatch again"
-    return None
-
-
 def dispatch_learn(
     gh: GitHubCli, issue_number: int, options: LearnOptions, started: datetime, progress: Progress
 ) -> Dispatch:
@@ -194,7 +184,12 @@ def _confirm_run(
     """Look for a run the failed dispatch may have created; refuse when we cannot tell."""
     try:
         return discover_run(
-            gh, issue_number, options, started, timeout=options.dispatch_confirm_timeout
+            gh,
+            options.workflow,
+            issue_number,
+            started,
+            timeout=options.dispatch_confirm_timeout,
+            clock_skew=options.clock_skew,
         )
     except GhError as error:
         raise Refusal(
@@ -203,65 +198,6 @@ def _confirm_run(
             f"the dispatch failed and its run could not be checked, so it was not retried: "
             f"{error.detail}",
         ) from None
-
-
-def poll_waits(first: float = 0.2, growth: float = 1.3, longest: float = 0.4) -> Iterator[float]:
-    """Waits between run-list polls: short at first, growing to a ceiling."""
-    wait = first
-    while True:
-        yield wait
-        wait = min(longest, wait * growth)
-
-
-def discover_run(
-    gh: GitHubCli,
-    issue_number: int,
-    options: LearnOptions,
-    since: datetime,
-    *,
-    timeout: float,
-    progress: Progress = _silent,
-    sleep: Callable[[float], None] = time.sleep,
-) -> WorkflowRun | None:
-    """Poll the workflow's runs until the one this dispatch created shows up, or time runs out."""
-    end = time.monotonic() + min(timeout, gh.deadline.remaining())
-    waits = poll_waits()
-    told = False
-    while True:
-        run = match_run(list_runs(gh, options.workflow), since, issue_number, options.clock_skew)
-        if run is not None:
-            return run
-        wait = next(waits)
-        if time.monotonic() + wait > end:
-            return None
-        if not told:
-            progress(f"Waiting for the {options.workflow} run to appear (up to {timeout:.0f} s)")
-            told = True
-        sleep(wait)
-
-
-def match_run(
-    runs: list[WorkflowRun], since: datetime, issue_number: int, clock_skew: float
-) -> WorkflowRun | None:
-    """The newest dispatch run since ``since``, preferring one whose title names the issue."""
-    earliest = since - timedelta(seconds=clock_skew)
-    recent = [r for r in runs if r.event == "workflow_dispatch" and r.created_at >= earliest]
-    naming = [r for r in recent if _names_issue(r.display_title, issue_number)]
-    candidates = naming or recent
-    return max(candidates, key=lambda r: (r.created_at, r.id), default=None)
-
-
-def _names_issue(title: str, issue_number: int) -> bool:
-    digits = str(issue_number)
-    start = title.find(digits)
-    while start != -1:
-        before = title[start - 1] if start else " "
-        end = start + len(digits)
-        after = title[end] if end < len(title) else " "
-        if not before.isdigit() and not after.isdigit():
-            return True
-        start = title.find(digits, start + 1)
-    return False
 
 
 def record_dispatch(
@@ -290,10 +226,11 @@ def record_dispatch(
             run_future = pool.submit(
                 discover_run,
                 gh,
+                options.workflow,
                 plan.issue.number,
-                options,
                 started,
                 timeout=options.run_discovery_timeout,
+                clock_skew=options.clock_skew,
                 progress=progress,
             )
         failure = write_learn_state(gh, plan, dispatch.run_id, warnings)
@@ -343,72 +280,6 @@ def _run_or_warning(
             f"{options.run_discovery_timeout:g} s; run_id and workflow_run_url are unknown"
         )
     return run
-
-
-def updated_body(
-    first_header: Mapping[str, object], fresh: str, run_id: int | None, warnings: list[str]
-) -> str | None:
-    """The fresh body with the learn state set, or None when it must be left as it is."""
-    header = plan_header.read_header(fresh)
-    changed = [key for key in LEARN_KEYS if header.get(key) != first_header.get(key)]
-    if changed:
-        warnings.append(
-            f"someone else changed {', '.join(changed)} while the dispatch ran "
-            f"(learn_status is now {header.get('learn_status')!r}); the header was left as it is"
-        )
-        return None
-    updated = with_learn_state(fresh, header, run_id, warnings)
-    return None if updated == fresh else updated
-
-
-def with_learn_state(
-    body: str, header: Mapping[str, object], run_id: int | None, warnings: list[str]
-) -> str:
-    """``learn_status: pending``, and ``learn_run_id`` set to the new run or cleared if stale.
-
-    When the run id cannot be written (a header shape the editor refuses to extend, or a body
-    that would pass GitHub's size limit), the status alone is written and a warning says so.
-    Raises PlanHeaderError or BodyTooLong when even the status cannot be written.
-    """
-    run_update: dict[str, str | None] = {}
-    if run_id is not None:
-        run_update["learn_run_id"] = str(run_id)
-    elif not plan_header.is_empty(header.get("learn_run_id")):
-        run_update["learn_run_id"] = None  # the recorded run is not this one
-    if run_update:
-        try:
-            return _within_limit(
-                plan_header.set_values(body, {"learn_status": PENDING} | run_update)
-            )
-        except (plan_header.PlanHeaderError, BodyTooLong) as error:
-            warnings.append(f"learn_run_id was not written: {error}")
-    return _within_limit(plan_header.set_values(body, {"learn_status": PENDING}))
-
-
-class BodyTooLong(ValueError):
-    """GitHub refuses issue bodies longer than 65,536 characters."""
-
-
-BODY_LIMIT = 65_536
-
-
-def _within_limit(body: str) -> str:
-    if len(body) > BODY_LIMIT:
-        raise BodyTooLong(
-            f"the new body would have {len(body):,} characters, over GitHub's limit of "
-            f"{BODY_LIMIT:,}"
-        )
-    return body
-
-
-def body_diff(before: str, after: str) -> str:
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        "issue body",
-        "issue body (new)",
-    )
-    return "".join(lines)
 
 
 def _header_failed(result: TriggerResult, warnings: list[str], detail: str) -> TriggerResult:

@@ -13,7 +13,8 @@ from typing import Any
 from invoke.exceptions import Exit
 
 from learnlib.gh.runner import Deadline, GitHubCli
-from learnlib.learn import LearnOptions, body_diff
+from learnlib.learn import LearnOptions
+from learnlib.learn_state import body_diff
 from learnlib.results import render, usage_error_payload
 
 SANDBOX_REPO = "learnlib-demo/plans"

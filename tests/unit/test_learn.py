@@ -9,7 +9,8 @@ import pytest
 
 from learnlib import plan_header
 from learnlib.gh.runner import GitHubCli
-from learnlib.learn import LearnOptions, TriggerResult, match_run, trigger_async_learn
+from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
+from learnlib.run_discovery import match_run
 from tests.gh_outputs import NOT_FOUND_STDERR, run_output
 from tests.unit.conftest import PLAN_BODY, FakeGh
 

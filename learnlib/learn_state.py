@@ -1,0 +1,89 @@
+"""The learn fields of a plan header: when a plan needs no run, and the edit that records one."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+from learnlib import plan_header
+
+LEARN_KEYS = ("learn_status", "learn_run_id")
+PENDING = "pending"
+
+
+def learn_state_reason(header: Mapping[str, object]) -> str | None:
+    """Why this plan needs no new learn run, or None when it does."""
+    status = header.get("learn_status")
+    if status == PENDING:
+        run_id = header.get("learn_run_id")
+        run = f" (run {run_id})" if not plan_header.is_empty(run_id) else ""
+        return f"learn_status is already pending{run}; use --force to dispatch again"
+    if isinstance(status, str) and status.startswith("completed"):
+        return f"learn_status is already {status}; use --force to dispatch again"
+    return None
+
+
+def updated_body(
+    first_header: Mapping[str, object], fresh: str, run_id: int | None, warnings: list[str]
+) -> str | None:
+    """The fresh body with the learn state set, or None when it must be left as it is."""
+    header = plan_header.read_header(fresh)
+    changed = [key for key in LEARN_KEYS if header.get(key) != first_header.get(key)]
+    if changed:
+        warnings.append(
+            f"someone else changed {', '.join(changed)} while the dispatch ran "
+            f"(learn_status is now {header.get('learn_status')!r}); the header was left as it is"
+        )
+        return None
+    updated = with_learn_state(fresh, header, run_id, warnings)
+    return None if updated == fresh else updated
+
+
+def with_learn_state(
+    body: str, header: Mapping[str, object], run_id: int | None, warnings: list[str]
+) -> str:
+    """``learn_status: pending``, and ``learn_run_id`` set to the new run or cleared if stale.
+
+    When the run id cannot be written (a header shape the editor refuses to extend, or a body
+    that would pass GitHub's size limit), the status alone is written and a warning says so.
+    Raises PlanHeaderError or BodyTooLong when even the status cannot be written.
+    """
+    run_update: dict[str, str | None] = {}
+    if run_id is not None:
+        run_update["learn_run_id"] = str(run_id)
+    elif not plan_header.is_empty(header.get("learn_run_id")):
+        run_update["learn_run_id"] = None  # the recorded run is not this one
+    if run_update:
+        try:
+            return _within_limit(
+                plan_header.set_values(body, {"learn_status": PENDING} | run_update)
+            )
+        except (plan_header.PlanHeaderError, BodyTooLong) as error:
+            warnings.append(f"learn_run_id was not written: {error}")
+    return _within_limit(plan_header.set_values(body, {"learn_status": PENDING}))
+
+
+class BodyTooLong(ValueError):
+    """GitHub refuses issue bodies longer than 65,536 characters."""
+
+
+BODY_LIMIT = 65_536
+
+
+def _within_limit(body: str) -> str:
+    if len(body) > BODY_LIMIT:
+        raise BodyTooLong(
+            f"the new body would have {len(body):,} characters, over GitHub's limit of "
+            f"{BODY_LIMIT:,}"
+        )
+    return body
+
+
+def body_diff(before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        "issue body",
+        "issue body (new)",
+    )
+    return "".join(lines)
