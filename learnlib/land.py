@@ -74,17 +74,21 @@ def land(
         warnings = refuse_unmergeable(pr)
         plan_issue, source = find_plan_issue(pr, options.plan_issue)
         base = replace(base, plan_issue=plan_issue, plan_issue_source=source)
+        merged = False
         if not options.dry_run:
             progress(f"Merging pull request #{pr.number} ({options.merge_method}): {pr.title}")
-            warnings += merge(gh, pr, options)
-            progress(f"Merged {pr.url}")
+            merged, merge_warnings = merge(gh, pr, options)
+            warnings += merge_warnings
+            progress(f"Merged {pr.url}" if merged else f"Queued to merge: {pr.url}")
         else:
             progress(f"Dry run: {pr.url} would be merged ({options.merge_method}); nothing changed")
     except Refusal as refusal:
         return replace(
             base, error=refusal.error, error_type=refusal.error_type, detail=refusal.detail
         )
-    landed = replace(base, success=True, merged=not options.dry_run, warnings=tuple(warnings))
+    landed = replace(base, success=True, merged=merged, warnings=tuple(warnings))
+    if not merged and not options.dry_run:
+        return replace(landed, learn_skipped=QUEUED)
     learned, skipped = learn_plan(gh, plan_issue, options, ask, progress)
     return replace(landed, learn=learned, learn_skipped=skipped)
 
@@ -137,8 +141,13 @@ def find_plan_issue(pr: PullRequest, explicit: int | None) -> tuple[int | None, 
     return None, None
 
 
-def merge(gh: GitHubCli, pr: PullRequest, options: LandOptions) -> list[str]:
-    """Merge once, pinned to the head that was checked; after a transient failure, look again."""
+def merge(gh: GitHubCli, pr: PullRequest, options: LandOptions) -> tuple[bool, list[str]]:
+    """Merge once, pinned to the head that was checked; then look: merged, or only queued?
+
+    gh exits 0 both when it merged and when a merge queue or auto-merge only took the request;
+    learning must wait for the real merge. After a transient failure, look again instead of
+    retrying.
+    """
     try:
         merge_pr(
             gh,
@@ -147,7 +156,6 @@ def merge(gh: GitHubCli, pr: PullRequest, options: LandOptions) -> list[str]:
             delete_branch=options.delete_branch,
             head_oid=pr.head_ref_oid,
         )
-        return []
     except GhError as error:
         failed = f"Failed to merge pull request #{pr.number}"
         if not error.transient:
@@ -160,7 +168,24 @@ def merge(gh: GitHubCli, pr: PullRequest, options: LandOptions) -> list[str]:
         if state != "MERGED":
             detail = f"{error.detail} (the pull request is still {state}; not retried)"
             raise Refusal(failed, "merge_failed", detail) from None
-        return [f"the merge request failed ({error.detail}), but the pull request is merged"]
+        return True, [f"the merge request failed ({error.detail}), but the pull request is merged"]
+    try:
+        state = view_pr(gh, pr.number).state
+    except GhError as error:
+        return True, [
+            f"gh merged the pull request; its state could not be read back: {error.detail}"
+        ]
+    if state == "MERGED":
+        return True, []
+    return False, [
+        f"pull request #{pr.number} is {state}: gh queued the merge, it has not happened"
+    ]
+
+
+QUEUED = (
+    "the merge is queued (merge queue or auto-merge); learn once it merges, for example with "
+    "examples/workflows/learn-on-merge.yml"
+)
 
 
 def decide_learning(plan_issue: int | None, options: LandOptions, interactive: bool) -> str | None:

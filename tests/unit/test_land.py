@@ -85,10 +85,14 @@ class LandGh(FakeGh):
         delete_branch: bool = False,
         stderr: str = "",
         returncode: int = 0,
+        then: str = "MERGED",
     ) -> None:
+        """A merge; when gh succeeds, the PR read back afterwards is in state ``then``."""
         argv = ["gh", "pr", "merge", str(PR), f"--{method}"]
         argv += ["--delete-branch"] if delete_branch else []
         self.fp.register([*argv, "--match-head-commit", OID], stderr=stderr, returncode=returncode)
+        if returncode == 0:
+            self.pr_view(PR, state=then)
 
     def merges(self) -> int:
         return self.count("pr", "merge", self.fp.any())
@@ -548,6 +552,10 @@ def test_task_passes_repo_method_and_delete_branch(
     )
     merge = ["gh", "pr", "merge", "7", "--rebase", "--delete-branch", "--match-head-commit", OID]
     fake.fp.register([*merge, "--repo", "o/r"])
+    fake.fp.register(
+        ["gh", "pr", "view", "7", "--json", PR_FIELDS, "--repo", "o/r"],
+        stdout=pr_output(state="MERGED"),
+    )
 
     code, payload, _ = invoke(
         capsys, "--pr=#7", "--repo=o/r", "--merge-method=rebase", "--delete-branch", "--no-learn"
@@ -662,3 +670,16 @@ def test_task_bad_configured_merge_method_is_a_usage_error(
     monkeypatch.setenv("INVOKE_LAND_MERGE_METHOD", "fast-forward")
     code, payload, _ = invoke(capsys, "--pr", "7")
     assert code == 2 and "land.merge_method" in payload["error"]
+
+
+def test_a_queued_merge_is_not_reported_as_merged_and_learns_nothing(
+    gh: GitHubCli, fake: LandGh
+) -> None:
+    fake.pr_view()
+    fake.pr_merge(then="OPEN")  # a merge queue or auto-merge took the request
+
+    result = land(gh, LandOptions(pr_number=PR, learn=True))
+
+    assert (result.success, result.merged, result.learn) == (True, False, None)
+    assert "queued" in (result.learn_skipped or "")
+    assert any("has not happened" in warning for warning in result.warnings)
