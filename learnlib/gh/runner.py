@@ -11,7 +11,6 @@ import json
 import os
 import re
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -187,8 +186,6 @@ class GitHubCli:
     env: Mapping[str, str] | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    calls: int = 0
 
     def run(
         self,
@@ -265,8 +262,6 @@ class GitHubCli:
         if timeout <= 0:
             raise GhTimeout(action, "the task's deadline passed before gh could run")
         env = self._environment()
-        with self._lock:
-            self.calls += 1
         try:
             completed = subprocess.run(
                 self._argv(args, with_repo),
