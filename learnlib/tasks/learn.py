@@ -45,5 +45,8 @@ def trigger_async_learn(
         return rt.usage_failure(error)
     for warning in result.warnings:
         rt.say(f"warning: {warning}")
-    write_actions_outputs(result)
+    try:
+        write_actions_outputs(result)
+    except OSError as error:  # a bad $GITHUB_OUTPUT path must not hide the result
+        rt.say(f"warning: could not write the GitHub Actions outputs: {error}")
     rt.finish(trigger_payload(result), 0 if result.success else 1)

@@ -157,3 +157,16 @@ def test_workflow_and_ref_that_gh_would_misread_are_usage_errors(
 ) -> None:
     code, payload, _ = invoke(capsys, "trigger-async-learn", "--issue", "1", option)
     assert code == 2 and payload["error_type"] == "invalid_option"
+
+
+def test_an_unwritable_actions_output_is_a_warning_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+    gh_fake: FakeGh,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "missing" / "out"))
+    gh_fake.issue_view(12)
+    code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12", "--dry-run")
+    assert code == 0 and payload["dry_run"] is True
+    assert "could not write the GitHub Actions outputs" in err and "Traceback" not in err
