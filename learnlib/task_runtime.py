@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -102,6 +103,21 @@ def finish(payload: dict[str, Any], code: int) -> None:
     print(render(payload), flush=True)
     if code:
         raise Exit(code=code)
+
+
+def internal_failure(error: Exception) -> None:
+    """A bug still ends in one JSON object, not a traceback (LEARNLIB_DEBUG=1 shows it)."""
+    if os.environ.get("LEARNLIB_DEBUG"):
+        raise error
+    detail = f"{type(error).__name__}: {error}"
+    say(f"error: internal error in learnlib: {detail} (LEARNLIB_DEBUG=1 shows the traceback)")
+    payload = {
+        "success": False,
+        "error": "Internal error in learnlib; check the issue and the workflow's runs",
+        "error_type": "internal_error",
+        "detail": detail,
+    }
+    finish(payload, 1)
 
 
 def usage_failure(error: UsageError, issue_number: int | None = None) -> None:

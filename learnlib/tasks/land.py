@@ -68,6 +68,8 @@ def land(
     except rt.UsageError as error:
         rt.say(f"error: {error}")
         return rt.finish(land_usage_error_payload(str(error)), 2)
+    except Exception as error:  # a bug: still one JSON object, not a traceback
+        return rt.internal_failure(error)
     tell(result)
     rt.finish(land_payload(result), 0 if result.success else 1)
 

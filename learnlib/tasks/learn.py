@@ -43,6 +43,8 @@ def trigger_async_learn(
             result = trigger_async_learn(gh, issue_number, options, progress=rt.say)
     except rt.UsageError as error:
         return rt.usage_failure(error)
+    except Exception as error:  # a bug: still one JSON object, not a traceback
+        return rt.internal_failure(error)
     for warning in result.warnings:
         rt.say(f"warning: {warning}")
     try:

@@ -170,3 +170,15 @@ def test_an_unwritable_actions_output_is_a_warning_not_a_traceback(
     code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12", "--dry-run")
     assert code == 0 and payload["dry_run"] is True
     assert "could not write the GitHub Actions outputs" in err and "Traceback" not in err
+
+
+def test_a_bug_ends_in_one_json_object_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("learnlib.learn.trigger_async_learn", broken)
+    code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 1 and payload["error_type"] == "internal_error"
+    assert "RuntimeError: boom" in payload["detail"] and "Traceback" not in err
