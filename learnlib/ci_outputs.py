@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 
 from learnlib.learn import TriggerResult
@@ -29,6 +28,8 @@ def output_line(name: str, value: str) -> str:
     """`name=value`, or the `name<<DELIM` form with a random delimiter for multi-line values."""
     if "\n" not in value and "\r" not in value:
         return f"{name}={value}\n"
+    import secrets  # only multi-line values need a delimiter
+
     delimiter = f"EOF_{secrets.token_hex(8)}"
     while delimiter in value:
         delimiter = f"EOF_{secrets.token_hex(8)}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -134,6 +133,8 @@ def github(config: Mapping[str, Any], repo: str, *, sandbox: bool) -> Iterator[G
     if not sandbox:
         yield GitHubCli(repo=repo or None, timeout=timeout, deadline=deadline)
         return
+    import tempfile
+
     from learnlib.sandbox.seed import demo_state
     from learnlib.sandbox.server import SandboxGitHub
 

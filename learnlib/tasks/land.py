@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from invoke.context import Context
 from invoke.tasks import task
 
+from learnlib.tasks import REPO_HELP, SANDBOX_HELP
+
 if TYPE_CHECKING:
     from learnlib.land import LandOptions, LandResult
 
@@ -21,9 +23,9 @@ if TYPE_CHECKING:
         "no-learn": "Do not trigger async learn.",
         "merge-method": "squash, merge or rebase (default: config land.merge_method, squash).",
         "delete-branch": "Delete the head branch after the merge (default: land.delete_branch).",
-        "repo": "Repository OWNER/NAME (default: learn.repo, else GH_REPO, else the git remote).",
+        "repo": REPO_HELP,
         "dry-run": "Read and check the PR and the plan; merge, dispatch and edit nothing.",
-        "sandbox": "Run against a local GitHub double seeded with demo plans (needs gh only).",
+        "sandbox": SANDBOX_HELP,
     },
 )
 def land(

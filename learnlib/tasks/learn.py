@@ -5,17 +5,19 @@ from __future__ import annotations
 from invoke.context import Context
 from invoke.tasks import task
 
+from learnlib.tasks import REPO_HELP, SANDBOX_HELP
+
 
 @task(
     optional=["issue", "repo", "workflow", "ref"],
     help={
         "issue": "Plan issue number (required), e.g. 5406.",
-        "repo": "Repository OWNER/NAME (default: learn.repo, else GH_REPO, else the git remote).",
+        "repo": REPO_HELP,
         "workflow": "Workflow file to dispatch (default: config learn.workflow, learn-async.yml).",
         "ref": "Git ref to run the workflow on (default: config learn.ref, else default branch).",
         "force": "Dispatch even when learn_status is already pending or completed.",
         "dry-run": "Read and check everything, print the header diff; dispatch and edit nothing.",
-        "sandbox": "Run against a local GitHub double seeded with demo plans (needs gh only).",
+        "sandbox": SANDBOX_HELP,
     },
 )
 def trigger_async_learn(
