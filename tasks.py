@@ -1,11 +1,5 @@
-"""learnlib's Invoke collection: `invoke --list` shows the tasks, `invoke --help TASK` options."""
+"""This repository's Invoke tasks: learnlib's own collection (learnlib/tasks/collection.py)."""
 
-from invoke.collection import Collection
+from learnlib.tasks.collection import ns
 
-from learnlib.config import DEFAULTS
-from learnlib.tasks.land import land
-from learnlib.tasks.learn import trigger_async_learn
-from learnlib.tasks.sandbox import demo, sandbox
-
-ns = Collection(trigger_async_learn, land, sandbox, demo)
-ns.configure(DEFAULTS)
+__all__ = ["ns"]

@@ -42,9 +42,9 @@ def land(
     sandbox: bool = False,
 ) -> None:
     """Merge a plan's pull request, then trigger async learn for its plan issue."""
-    from learnlib import task_runtime as rt
     from learnlib.land import land as land_pull_request
-    from learnlib.results import land_payload, land_usage_error_payload
+    from learnlib.tasks import runtime as rt
+    from learnlib.tasks.results import land_payload, land_usage_error_payload
 
     config = c.config.learn
     try:
@@ -88,8 +88,8 @@ def land_options(
     dry_run: bool,
 ) -> LandOptions:
     """The options, each from its flag else from the configuration, checked."""
-    from learnlib import task_runtime as rt
     from learnlib.land import MERGE_METHODS, LandOptions
+    from learnlib.tasks import runtime as rt
 
     if learn and no_learn:
         raise rt.UsageError("--learn and --no-learn cannot be used together")
@@ -113,7 +113,7 @@ def land_options(
 
 def config_flag(value: object, name: str) -> bool:
     """A configured yes/no (a string from a YAML file is accepted too)."""
-    from learnlib import task_runtime as rt
+    from learnlib.tasks import runtime as rt
 
     if isinstance(value, bool):
         return value
@@ -135,7 +135,7 @@ def ask_on_terminal(plan_issue: int) -> bool:
 
 def tell(result: LandResult) -> None:
     """Warnings and the learning's outcome, in words, on stderr."""
-    from learnlib.task_runtime import say
+    from learnlib.tasks.runtime import say
 
     if not result.success:
         say(f"error: {result.error}" + (f" ({result.detail})" if result.detail else ""))

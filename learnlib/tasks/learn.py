@@ -31,10 +31,10 @@ def trigger_async_learn(
     sandbox: bool = False,
 ) -> None:
     """Dispatch the async learn workflow for a plan issue and mark its plan header pending."""
-    from learnlib import task_runtime as rt
     from learnlib.ci_outputs import write_actions_outputs
     from learnlib.learn import trigger_async_learn
-    from learnlib.results import trigger_payload
+    from learnlib.tasks import runtime as rt
+    from learnlib.tasks.results import trigger_payload
 
     config = c.config.learn
     try:

@@ -17,8 +17,8 @@ def sandbox(c: Context, port: str = "0", state_file: str = "") -> None:
     import sys
     from pathlib import Path
 
-    from learnlib import task_runtime as rt
     from learnlib.sandbox.server import serve
+    from learnlib.tasks import runtime as rt
 
     try:
         number = 0 if port.strip() == "0" else rt.positive_int(port, "--port")
@@ -37,9 +37,9 @@ def sandbox(c: Context, port: str = "0", state_file: str = "") -> None:
 @task
 def demo(c: Context) -> None:
     """Narrated tour: trigger async learn for demo plan #5406 through the real gh and a sandbox."""
-    from learnlib import task_runtime as rt
     from learnlib.learn import TriggerResult, trigger_async_learn
-    from learnlib.results import trigger_payload
+    from learnlib.tasks import runtime as rt
+    from learnlib.tasks.results import trigger_payload
 
     def outcome(result: TriggerResult) -> str:
         if not result.success:

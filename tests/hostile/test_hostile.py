@@ -40,10 +40,10 @@ from learnlib.gh.issues import ISSUE_FIELDS
 from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
 from learnlib.gh.runs import RUN_FIELDS
 from learnlib.learn import LearnOptions, trigger_async_learn
-from learnlib.results import trigger_payload
 from learnlib.sandbox.core import Fault
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.server import SandboxGitHub
+from learnlib.tasks.results import trigger_payload
 from tests.gh_outputs import NOT_FOUND_STDERR, gh_json, issue_view_output, run_output
 from tests.hostile.conftest import Tally
 

@@ -13,7 +13,7 @@ import pytest
 from learnlib.gh.prs import PR_FIELDS, PullRequest
 from learnlib.gh.runner import GitHubCli
 from learnlib.land import LandOptions, LandResult, find_plan_issue, land
-from learnlib.results import land_payload
+from learnlib.tasks.results import land_payload
 from tests.gh_outputs import gh_json
 from tests.unit.conftest import PLAN_BODY, FakeGh, run_task
 

@@ -1,4 +1,5 @@
-"""Every configuration default of the collection (Invoke only overrides keys that exist)."""
+"""Every configuration default, in one place: the tasks' ns.configure, the option dataclasses and
+the gh runner all take theirs from here (it imports nothing, so learn.py and land.py can use it)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from invoke.exceptions import Exit
 from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.learn import LearnOptions
 from learnlib.learn_state import body_diff
-from learnlib.results import render, usage_error_payload
+from learnlib.tasks.results import render, usage_error_payload
 
 SANDBOX_REPO = "learnlib-demo/plans"
 MAX_NUMBER = 2**31 - 1  # GitHub's issue and pull request numbers are GraphQL Int

@@ -1,0 +1,15 @@
+"""learnlib's Invoke collection, `ns`: what `learnlib` and this repository's tasks.py both serve.
+
+Another repository's tasks.py adds it with ``ns.add_collection(learnlib.tasks.collection.ns)``.
+A new task is a module under learnlib/tasks/ whose task is added to ``ns`` here.
+"""
+
+from invoke.collection import Collection
+
+from learnlib.defaults import DEFAULTS
+from learnlib.tasks.land import land
+from learnlib.tasks.learn import trigger_async_learn
+from learnlib.tasks.sandbox import demo, sandbox
+
+ns = Collection(trigger_async_learn, land, sandbox, demo)
+ns.configure(DEFAULTS)
