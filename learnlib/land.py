@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from learnlib.gh.prs import MERGE_FLAGS, PullRequest, merge_pr, view_pr
-from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
+from learnlib import defaults
+from learnlib.gh.prs import MERGE_FLAGS, PullRequest, head_ref_exists, merge_pr, view_pr
+from learnlib.gh.runner import GhError, GhNotFound, GhRepoNotFound, GitHubCli
 from learnlib.learn import LearnOptions, Refusal, TriggerResult, trigger_async_learn
 from learnlib.run_discovery import Progress
 
@@ -31,9 +32,9 @@ class LandOptions:
     pr_number: int | None = None
     plan_issue: int | None = None
     learn: bool | None = None  # --learn / --no-learn; None: ask, or learn_on_land when no one can
-    learn_on_land: bool = True
-    merge_method: str = "squash"
-    delete_branch: bool = False
+    learn_on_land: bool = defaults.LEARN_ON_LAND
+    merge_method: str = defaults.MERGE_METHOD
+    delete_branch: bool = defaults.DELETE_BRANCH
     dry_run: bool = False
     learn_options: LearnOptions = field(default_factory=LearnOptions)
 
@@ -53,6 +54,8 @@ class LandResult:
     detail: str | None = None
     warnings: tuple[str, ...] = ()
     dry_run: bool = False
+    branch_deleted: bool | None = None  # None: not known (not merged yet, or not checkable)
+    interrupted: bool = False  # Ctrl-C after the merge: the landing stands, learning was skipped
 
 
 def _silent(_: str) -> None:
@@ -62,11 +65,17 @@ def _silent(_: str) -> None:
 def land(
     gh: GitHubCli, options: LandOptions, *, ask: Ask | None = None, progress: Progress = _silent
 ) -> LandResult:
-    """The whole landing. ``ask`` is given only when someone can answer a question."""
-    if options.merge_method not in MERGE_METHODS:
-        raise ValueError(f"unknown merge method {options.merge_method!r}")
+    """The whole landing. ``ask`` is given only when someone can answer a question.
+
+    Ctrl-C after the merge (at the prompt, or while learning) does not lose the landing: the
+    result says merged, learning skipped as interrupted, and ``interrupted`` is set.
+    """
     base = LandResult(
-        success=False, merged=False, merge_method=options.merge_method, dry_run=options.dry_run
+        success=False,
+        merged=False,
+        merge_method=options.merge_method,
+        dry_run=options.dry_run,
+        pr_number=options.pr_number,
     )
     try:
         pr = read_pr(gh, options.pr_number)
@@ -74,28 +83,44 @@ def land(
         warnings = refuse_unmergeable(pr)
         plan_issue, source = find_plan_issue(pr, options.plan_issue)
         base = replace(base, plan_issue=plan_issue, plan_issue_source=source)
-        merged = False
+        merged, deleted = False, None
         if not options.dry_run:
             progress(f"Merging pull request #{pr.number} ({options.merge_method}): {pr.title}")
             merged, merge_warnings = merge(gh, pr, options)
             warnings += merge_warnings
             progress(f"Merged {pr.url}" if merged else f"Queued to merge: {pr.url}")
+            deleted = branch_deleted(gh, pr, options, merged, warnings)
         else:
             progress(f"Dry run: {pr.url} would be merged ({options.merge_method}); nothing changed")
     except Refusal as refusal:
         return replace(
             base, error=refusal.error, error_type=refusal.error_type, detail=refusal.detail
         )
-    landed = replace(base, success=True, merged=merged, warnings=tuple(warnings))
+    landed = replace(
+        base, success=True, merged=merged, warnings=tuple(warnings), branch_deleted=deleted
+    )
     if not merged and not options.dry_run:
         return replace(landed, learn_skipped=QUEUED)
-    learned, skipped = learn_plan(gh, plan_issue, options, ask, progress)
+    try:
+        learned, skipped = learn_plan(gh, plan_issue, options, ask, progress)
+    except KeyboardInterrupt:
+        if not merged:
+            raise  # nothing landed: the face reports the interruption itself
+        return replace(landed, learn_skipped=INTERRUPTED, interrupted=True)
     return replace(landed, learn=learned, learn_skipped=skipped)
+
+
+INTERRUPTED = (
+    "interrupted (Ctrl-C) after the merge; if a learn run was dispatched, check the plan "
+    "header, else run trigger-async-learn for the plan"
+)
 
 
 def read_pr(gh: GitHubCli, number: int | None) -> PullRequest:
     try:
         return view_pr(gh, number)
+    except GhRepoNotFound as error:
+        raise Refusal("Repository not found", "repo_not_found", error.detail) from None
     except GhNotFound as error:
         raise Refusal("Pull request not found", "pr_not_found", error.detail) from None
     except GhError as error:
@@ -126,6 +151,27 @@ def refuse_unmergeable(pr: PullRequest) -> list[str]:
     else:  # CLEAN, HAS_HOOKS, UNKNOWN...: GitHub decides at merge time
         return []
     raise Refusal(f"Pull request #{n} {reason}", "pr_not_mergeable", detail)
+
+
+def plan_of_merged_pr(gh: GitHubCli, number: int) -> int:
+    """The plan issue of a merged pull request, by the same rule as land; Refusal otherwise."""
+    pr = read_pr(gh, number)
+    if pr.state != "MERGED":
+        raise Refusal(
+            f"Pull request #{pr.number} is not merged (it is {pr.state.lower()}); "
+            "async learn follows a merged pull request",
+            "pr_not_merged",
+            f"state: {pr.state}",
+        )
+    plan_issue, _ = find_plan_issue(pr, None)
+    if plan_issue is None:
+        raise Refusal(
+            f"Pull request #{pr.number} names no plan issue",
+            "no_plan_issue",
+            f"branch {pr.head_ref_name!r} has no P<N>- prefix and the body has no closing "
+            "reference (Closes #N, Fixes #N, Resolves #N)",
+        )
+    return plan_issue
 
 
 def find_plan_issue(pr: PullRequest, explicit: int | None) -> tuple[int | None, str | None]:
@@ -182,6 +228,25 @@ def merge(gh: GitHubCli, pr: PullRequest, options: LandOptions) -> tuple[bool, l
     ]
 
 
+def branch_deleted(
+    gh: GitHubCli, pr: PullRequest, options: LandOptions, merged: bool, warnings: list[str]
+) -> bool | None:
+    """Whether the head branch is gone, as GitHub says after the merge (gh 2.102 exits 0 even
+    when its DELETE failed); None when it cannot be told."""
+    if not options.delete_branch:
+        return False
+    if not merged:
+        return None  # queued: gh deletes the branch (or not) when the merge happens
+    try:
+        exists = head_ref_exists(gh, pr)
+    except GhError as error:
+        warnings.append(f"whether the head branch was deleted could not be checked: {error.detail}")
+        return None
+    if exists:
+        warnings.append(f"--delete-branch was given, but branch {pr.head_ref_name!r} still exists")
+    return not exists
+
+
 QUEUED = (
     "the merge is queued (merge queue or auto-merge); learn once it merges, for example with "
     "examples/workflows/learn-on-merge.yml"
@@ -222,16 +287,5 @@ def learn_plan(
 def _trigger(
     gh: GitHubCli, plan_issue: int, options: LearnOptions, progress: Progress
 ) -> TriggerResult:
-    """The trigger task's own function; a gh failure it lets through never fails a landing."""
-    try:
-        return trigger_async_learn(gh, plan_issue, options, progress)
-    except GhError as error:
-        return TriggerResult(
-            issue_number=plan_issue,
-            success=False,
-            workflow=options.workflow,
-            error="Failed to trigger async learn",
-            error_type=error.kind,
-            detail=error.detail,
-            dry_run=options.dry_run,
-        )
+    """The trigger task's own function (it turns every gh failure into its result)."""
+    return trigger_async_learn(gh, plan_issue, options, progress)

@@ -12,10 +12,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from learnlib import plan_header
+from learnlib import defaults, plan_header
 from learnlib.gh.issues import Issue, edit_issue_body, read_issue_body, view_issue
 from learnlib.gh.repos import default_branch
-from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
+from learnlib.gh.runner import GhError, GhNotFound, GhRepoNotFound, GitHubCli
 from learnlib.gh.runs import WorkflowRun
 from learnlib.gh.workflows import Dispatch, dispatch_workflow
 from learnlib.learn_state import (
@@ -32,12 +32,12 @@ SESSION_KEYS = ("last_remote_impl_run_id", "last_local_impl_session")
 
 @dataclass(frozen=True)
 class LearnOptions:
-    workflow: str = "learn-async.yml"
+    workflow: str = defaults.WORKFLOW
     ref: str | None = None
-    label: str = "erk-plan"
+    label: str = defaults.LABEL
     force: bool = False
     dry_run: bool = False
-    run_discovery_timeout: float = 30.0
+    run_discovery_timeout: float = defaults.RUN_DISCOVERY_TIMEOUT
     dispatch_confirm_timeout: float = 3.0
     dispatch_attempts: int = 3
     clock_skew: float = 10.0
@@ -132,13 +132,15 @@ def load_plan(gh: GitHubCli, issue_number: int, label: str) -> Plan:
     """Read the issue and check, in order: it exists, it is a plan, its header, its session data."""
     try:
         issue = view_issue(gh, issue_number)
+    except GhRepoNotFound as error:
+        raise Refusal("Repository not found", "repo_not_found", error.detail) from None
     except GhNotFound as error:
         raise Refusal("Issue not found", "issue_not_found", error.detail) from None
     except GhError as error:
         raise Refusal(f"Failed to read issue #{issue_number}", error.kind, error.detail) from None
     if label not in issue.labels:
         labels = ", ".join(issue.labels) or "none"
-        raise Refusal("Issue is not an erk-plan", "not_a_plan", f"labels: {labels}")
+        raise Refusal(not_a_plan_message(label), "not_a_plan", f"labels: {labels}")
     try:
         header = plan_header.read_header(issue.body)
     except plan_header.PlanHeaderError as error:
@@ -150,6 +152,13 @@ def load_plan(gh: GitHubCli, issue_number: int, label: str) -> Plan:
             "neither last_remote_impl_run_id nor last_local_impl_session is set",
         )
     return Plan(issue=issue, header=header)
+
+
+def not_a_plan_message(label: str) -> str:
+    """The seed's sentence for erk's label; any other label is named."""
+    if label == "erk-plan":
+        return "Issue is not an erk-plan"
+    return f"Issue is not a plan (no {label!r} label)"
 
 
 def dispatch_learn(

@@ -9,6 +9,7 @@ from learnlib import plan_header
 
 LEARN_KEYS = ("learn_status", "learn_run_id")
 PENDING = "pending"
+FORCE_HINT = "`trigger-async-learn --force` dispatches again"
 
 
 def learn_state_reason(header: Mapping[str, object]) -> str | None:
@@ -17,9 +18,11 @@ def learn_state_reason(header: Mapping[str, object]) -> str | None:
     if status == PENDING:
         run_id = header.get("learn_run_id")
         run = f" (run {run_id})" if not plan_header.is_empty(run_id) else ""
-        return f"learn_status is already pending{run}; use --force to dispatch again"
+        return (
+            f"learn_status is already pending{run}; `trigger-async-learn --force` dispatches again"
+        )
     if isinstance(status, str) and status.startswith("completed"):
-        return f"learn_status is already {status}; use --force to dispatch again"
+        return f"learn_status is already {status}; {FORCE_HINT}"
     return None
 
 

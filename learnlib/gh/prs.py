@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from learnlib.gh.runner import GhError, GhNotFound, GitHubCli, field_of
+from learnlib.gh.runner import GhBadOutput, GhError, GhNotFound, GitHubCli, field_of, shorten
 
 PR_FIELDS = (
     "number,title,body,state,isDraft,mergeable,mergeStateStatus,"
@@ -70,3 +71,43 @@ def merge_pr(
         args.append("--delete-branch")
     args += ["--match-head-commit", head_oid]
     gh.run(args, action=f"merging pull request #{number}", retry=False)
+
+
+_PR_URL = re.compile(r"^https?://(?P<host>[^/]+)/(?P<owner>[^/]+)/(?P<name>[^/]+)/pull/\d+")
+_HEAD_REF_QUERY = (
+    "query($owner: String!, $name: String!, $number: Int!) "
+    "{ repository(owner: $owner, name: $name) { pullRequest(number: $number) "
+    "{ headRef { name } } } }"
+)
+
+
+def head_ref_exists(gh: GitHubCli, pr: PullRequest) -> bool:
+    """Whether the pull request's head branch still exists (GitHub's ``headRef`` is null once
+    it is deleted; in a fork it is the fork's branch)."""
+    action = f"checking the head branch of pull request #{pr.number}"
+    url = _PR_URL.match(pr.url)
+    if url is None:
+        raise GhBadOutput(action, f"the pull request's URL is not one gh gave: {shorten(pr.url)}")
+    data = gh.run_json(
+        [
+            "api",
+            "graphql",
+            "--hostname",
+            url["host"],
+            "-f",
+            f"query={_HEAD_REF_QUERY}",
+            "-f",
+            f"owner={url['owner']}",
+            "-f",
+            f"name={url['name']}",
+            "-F",
+            f"number={pr.number}",
+        ],
+        action=action,
+        with_repo=False,
+    )
+    try:
+        head = data["data"]["repository"]["pullRequest"]["headRef"]
+    except (KeyError, TypeError):
+        raise GhBadOutput(action, f"gh's answer has no headRef: {shorten(data)}") from None
+    return head is not None

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from learnlib import defaults
+
 T = TypeVar("T")
 
 INSTALL_HINT = (
@@ -29,6 +31,7 @@ _QUIET_ENV = {"GH_PROMPT_DISABLED": "1", "GH_NO_UPDATE_NOTIFIER": "1", "NO_COLOR
 _TOKEN_PATTERN = re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{20,})")
 _HTTP_STATUS = re.compile(r"\b(?:HTTP|status code:) (\d{3})\b")
 _RETRY_AFTER = re.compile(r"retry[- ]after[:=]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+_REPO_NOT_FOUND = "Could not resolve to a Repository"
 _NOT_FOUND_TEXT = ("Could not resolve to", "NOT_FOUND", "not found")
 _TRANSIENT_TEXT = (
     "rate limit",
@@ -75,6 +78,12 @@ class GhAuthRequired(GhError):
 
 class GhNotFound(GhError):
     kind = "not_found"
+
+
+class GhRepoNotFound(GhNotFound):
+    """gh cannot resolve the repository itself (`Could not resolve to a Repository ...`)."""
+
+    kind = "repo_not_found"
 
 
 class GhRejected(GhError):
@@ -124,6 +133,8 @@ def classify(action: str, returncode: int, stderr: str) -> GhError:
         detail = f"{detail} ({AUTH_HINT})"
     elif _is_transient(status, lowered):
         error_class = GhUnavailable
+    elif _REPO_NOT_FOUND in stderr:
+        error_class = GhRepoNotFound
     elif status == 404 or any(text in stderr for text in _NOT_FOUND_TEXT):
         error_class = GhNotFound
     elif status is not None and 400 <= status < 500:
@@ -180,8 +191,8 @@ class GitHubCli:
     """The gh binary as learnlib uses it: one repository choice, one deadline, one timeout."""
 
     repo: str | None = None
-    timeout: float = 30.0
-    deadline: Deadline = field(default_factory=lambda: Deadline(120.0))
+    timeout: float = defaults.GH_TIMEOUT
+    deadline: Deadline = field(default_factory=lambda: Deadline(defaults.DEADLINE))
     executable: str = "gh"
     env: Mapping[str, str] | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)

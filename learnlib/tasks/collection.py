@@ -6,10 +6,10 @@ A new task is a module under learnlib/tasks/ whose task is added to ``ns`` here.
 
 from invoke.collection import Collection
 
-from learnlib.defaults import DEFAULTS
+from learnlib.tasks.config import invoke_defaults
 from learnlib.tasks.land import land
 from learnlib.tasks.learn import trigger_async_learn
 from learnlib.tasks.sandbox import demo, sandbox
 
 ns = Collection(trigger_async_learn, land, sandbox, demo)
-ns.configure(DEFAULTS)
+ns.configure(invoke_defaults())

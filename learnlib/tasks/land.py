@@ -1,20 +1,21 @@
-"""The land task. The work is imported when the task runs, so `invoke --list` stays fast."""
+"""The land task. The work is imported when the task runs, so `--list` stays fast."""
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from invoke.context import Context
-from invoke.tasks import task
 
-from learnlib.tasks import REPO_HELP, SANDBOX_HELP
+from learnlib.tasks import QUIET_HELP, REPO_HELP, SANDBOX_HELP, learnlib_task
 
 if TYPE_CHECKING:
     from learnlib.land import LandOptions, LandResult
+    from learnlib.tasks.config import Settings
+    from learnlib.tasks.runtime import Console
 
 
-@task(
+@learnlib_task(
     optional=["pr", "issue", "merge_method", "repo"],
     help={
         "pr": "Pull request number (default: the pull request of the current branch).",
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         "repo": REPO_HELP,
         "dry-run": "Read and check the PR and the plan; merge, dispatch and edit nothing.",
         "sandbox": SANDBOX_HELP,
+        "quiet": QUIET_HELP,
     },
 )
 def land(
@@ -40,16 +42,21 @@ def land(
     repo: str | None = None,
     dry_run: bool = False,
     sandbox: bool = False,
+    quiet: bool = False,
 ) -> None:
     """Merge a plan's pull request, then trigger async learn for its plan issue."""
-    from learnlib.land import land as land_pull_request
     from learnlib.tasks import runtime as rt
-    from learnlib.tasks.results import land_payload, land_usage_error_payload
+    from learnlib.tasks.results import land_error_base
 
-    config = c.config.learn
-    try:
+    console = rt.Console(quiet)
+
+    def body() -> None:
+        from learnlib.land import land as land_pull_request
+        from learnlib.tasks.results import land_payload
+
+        config = rt.settings(c, console)
         options = land_options(
-            c.config,
+            config,
             pr=pr,
             issue=issue,
             learn=learn,
@@ -58,26 +65,31 @@ def land(
             delete_branch=delete_branch,
             dry_run=dry_run,
         )
-        repository = rt.repository(rt.text(repo, "--repo") or config.repo)
+        repository = rt.configured_repository(repo, config)
         if options.pr_number is None and (repository or sandbox):
             raise rt.UsageError(
                 "--pr is required with --repo, learn.repo or --sandbox: gh finds the current "
                 "branch's pull request only in this checkout's repository"
             )
         ask = ask_on_terminal if sys.stdin.isatty() and sys.stderr.isatty() else None
-        with rt.github(config, repository, sandbox=sandbox) as gh:
-            result = land_pull_request(gh, options, ask=ask, progress=rt.say)
-    except rt.UsageError as error:
-        rt.say(f"error: {error}")
-        return rt.finish(land_usage_error_payload(str(error)), 2)
-    except Exception as error:  # a bug: still one JSON object, not a traceback
-        return rt.internal_failure(error)
-    tell(result)
-    rt.finish(land_payload(result), 0 if result.success else 1)
+        with rt.github(config, repository, sandbox=sandbox, console=console) as gh:
+            result = land_pull_request(gh, options, ask=ask, progress=console.progress)
+        tell(result, console)
+        if result.interrupted:
+            console.error("interrupted (Ctrl-C) after the merge; async learn was skipped")
+            return rt.finish(land_payload(result), rt.INTERRUPTED)
+        rt.finish(land_payload(result), 0 if result.success else 1)
+
+    rt.guarded(
+        body,
+        land_error_base(rt.number_or_none(pr)),
+        interrupt_detail="if gh was merging, the pull request may be merged: check it",
+        interrupt_payload={**land_error_base(rt.number_or_none(pr)), "merged": None},
+    )
 
 
 def land_options(
-    config: Any,
+    config: Settings,
     *,
     pr: str | None,
     issue: str | None,
@@ -93,36 +105,22 @@ def land_options(
 
     if learn and no_learn:
         raise rt.UsageError("--learn and --no-learn cannot be used together")
-    given_method = rt.text(merge_method, "--merge-method")
-    method = (given_method or str(config.land.merge_method)).strip().lower()
+    given_method = rt.text(merge_method, "--merge-method").strip()
+    method = (given_method or config.text("land.merge_method")).lower()
     if method not in MERGE_METHODS:
         where = "--merge-method" if given_method else "configuration land.merge_method"
-        raise rt.UsageError(f"{where} must be one of {', '.join(MERGE_METHODS)}, got {method!r}")
-    learn_config = config.learn
+        error = rt.UsageError if given_method else rt.ConfigError
+        raise error(f"{where} must be one of {', '.join(MERGE_METHODS)}, got {method!r}")
     return LandOptions(
         pr_number=rt.positive_int(pr, "--pr") if rt.text(pr, "--pr").strip() else None,
         plan_issue=rt.positive_int(issue, "--issue") if rt.text(issue, "--issue").strip() else None,
         learn=True if learn else False if no_learn else None,
-        learn_on_land=config_flag(learn_config.on_land, "learn.on_land"),
+        learn_on_land=config.flag("learn.on_land"),
         merge_method=method,
-        delete_branch=delete_branch or config_flag(config.land.delete_branch, "land.delete_branch"),
+        delete_branch=delete_branch or config.flag("land.delete_branch"),
         dry_run=dry_run,
-        learn_options=rt.learn_options(learn_config),
+        learn_options=rt.learn_options(config),
     )
-
-
-def config_flag(value: object, name: str) -> bool:
-    """A configured yes/no (a string from a YAML file is accepted too)."""
-    from learnlib.tasks import runtime as rt
-
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "on", "1"):
-        return True
-    if text in ("false", "no", "off", "0", ""):
-        return False
-    raise rt.UsageError(f"configuration {name} must be true or false, got {value!r}")
 
 
 def ask_on_terminal(plan_issue: int) -> bool:
@@ -133,26 +131,25 @@ def ask_on_terminal(plan_issue: int) -> bool:
     return bool(answer) and answer.strip().lower() in ("", "y", "yes")
 
 
-def tell(result: LandResult) -> None:
+def tell(result: LandResult, console: Console) -> None:
     """Warnings and the learning's outcome, in words, on stderr."""
-    from learnlib.tasks.runtime import say
-
     if not result.success:
-        say(f"error: {result.error}" + (f" ({result.detail})" if result.detail else ""))
+        console.error(result.error or "failed", result.detail)
     for warning in result.warnings:
-        say(f"warning: {warning}")
+        console.warning(warning)
     trigger = result.learn
     if trigger is None:
-        if result.success:
-            say(f"Async learn skipped: {result.learn_skipped}")
+        if result.success and not result.interrupted:
+            console.progress(f"Async learn skipped: {result.learn_skipped}")
         return
     for warning in trigger.warnings:
-        say(f"warning: async learn: {warning}")
+        console.warning(f"async learn: {warning}")
     plan = f"plan #{trigger.issue_number}"
     if not trigger.success:
         outcome = "would fail" if result.dry_run else "failed (the pull request stays merged)"
-        say(f"warning: async learn for {plan} {outcome}: {trigger.error} ({trigger.detail})")
+        console.warning(f"async learn for {plan} {outcome}: {trigger.error} ({trigger.detail})")
     elif trigger.reason is not None:
-        say(f"Async learn not triggered for {plan}: {trigger.reason}")
+        console.progress(f"Async learn not triggered for {plan}: {trigger.reason}")
     elif trigger.workflow_triggered:
-        say(f"Async learn triggered for {plan}: {trigger.workflow_run_url or 'run not found yet'}")
+        url = trigger.workflow_run_url or "run not found yet"
+        console.progress(f"Async learn triggered for {plan}: {url}")

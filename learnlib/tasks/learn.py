@@ -1,56 +1,138 @@
-"""The trigger-async-learn task."""
+"""The trigger-async-learn task: options in, one JSON object out, people's words on stderr."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from invoke.context import Context
-from invoke.tasks import task
 
-from learnlib.tasks import REPO_HELP, SANDBOX_HELP
+from learnlib.tasks import QUIET_HELP, REPO_HELP, SANDBOX_HELP, learnlib_task
+
+if TYPE_CHECKING:
+    from learnlib.learn import TriggerResult
+    from learnlib.tasks.runtime import Console
 
 
-@task(
-    optional=["issue", "repo", "workflow", "ref"],
+@learnlib_task(
+    optional=["issue", "pr", "repo", "workflow", "ref"],
     help={
-        "issue": "Plan issue number (required), e.g. 5406.",
+        "issue": "Plan issue number, e.g. 5406 (or --pr).",
+        "pr": "A merged pull request: its plan issue, by land's rule (P<N>- branch, Closes #N).",
         "repo": REPO_HELP,
         "workflow": "Workflow file to dispatch (default: config learn.workflow, learn-async.yml).",
         "ref": "Git ref to run the workflow on (default: config learn.ref, else default branch).",
         "force": "Dispatch even when learn_status is already pending or completed.",
         "dry-run": "Read and check everything, print the header diff; dispatch and edit nothing.",
         "sandbox": SANDBOX_HELP,
+        "quiet": QUIET_HELP,
     },
 )
 def trigger_async_learn(
     c: Context,
     issue: str | None = None,
+    pr: str | None = None,
     repo: str | None = None,
     workflow: str | None = None,
     ref: str | None = None,
     force: bool = False,
     dry_run: bool = False,
     sandbox: bool = False,
+    quiet: bool = False,
 ) -> None:
     """Dispatch the async learn workflow for a plan issue and mark its plan header pending."""
-    from learnlib.ci_outputs import write_actions_outputs
-    from learnlib.learn import trigger_async_learn
     from learnlib.tasks import runtime as rt
-    from learnlib.tasks.results import trigger_payload
 
-    config = c.config.learn
-    try:
-        issue_number = rt.positive_int(issue, "--issue")
-        options = rt.learn_options(config, workflow=workflow, ref=ref, force=force, dry_run=dry_run)
-        repository = rt.repository(rt.text(repo, "--repo") or config.repo)
-        with rt.github(config, repository, sandbox=sandbox) as gh:
-            result = trigger_async_learn(gh, issue_number, options, progress=rt.say)
-    except rt.UsageError as error:
-        return rt.usage_failure(error)
-    except Exception as error:  # a bug: still one JSON object, not a traceback
-        return rt.internal_failure(error)
-    for warning in result.warnings:
-        rt.say(f"warning: {warning}")
+    console = rt.Console(quiet)
+    pr_number = rt.number_or_none(pr)
+    payload: dict[str, Any] = {"issue_number": rt.number_or_none(issue)}
+    if pr is not None:
+        payload["pr_number"] = pr_number
+
+    def body() -> None:
+        run_trigger(
+            c,
+            console,
+            issue=issue,
+            pr=pr,
+            repo=repo,
+            options={"workflow": workflow, "ref": ref, "force": force, "dry_run": dry_run},
+            sandbox=sandbox,
+        )
+
+    rt.guarded(
+        body,
+        payload,
+        interrupt_detail="nothing is half-written (a body is sent whole); if a dispatch had "
+        "started, the plan header may not say pending yet: check the workflow's runs",
+    )
+
+
+def run_trigger(
+    c: Context,
+    console: Console,
+    *,
+    issue: str | None,
+    pr: str | None,
+    repo: str | None,
+    options: dict[str, Any],
+    sandbox: bool,
+) -> None:
+    from learnlib.ci_outputs import write_actions_outputs
+    from learnlib.land import plan_of_merged_pr
+    from learnlib.learn import Refusal, trigger_async_learn
+    from learnlib.tasks import runtime as rt
+    from learnlib.tasks.results import trigger_payload, trigger_refusal_payload
+
+    if issue is not None and pr is not None:
+        raise rt.UsageError("--issue and --pr cannot be used together: give one")
+    if pr is None:
+        issue_number, pr_number = rt.positive_int(issue, "--issue"), None
+    else:
+        issue_number, pr_number = None, rt.positive_int(pr, "--pr")
+    config = rt.settings(c, console)
+    workflow, ref = options.pop("workflow"), options.pop("ref")
+    learn_options = rt.learn_options(config, workflow=workflow, ref=ref, **options)
+    repository = rt.configured_repository(repo, config)
+    with rt.github(config, repository, sandbox=sandbox, console=console) as gh:
+        if pr_number is not None:
+            console.progress(f"Reading pull request #{pr_number}")
+            try:
+                issue_number = plan_of_merged_pr(gh, pr_number)
+            except Refusal as refusal:
+                console.error(refusal.error, refusal.detail)
+                payload = trigger_refusal_payload(
+                    pr_number, refusal.error, refusal.error_type, refusal.detail
+                )
+                return rt.finish(payload, 1)
+            console.progress(f"Pull request #{pr_number} is merged; its plan is #{issue_number}")
+        assert issue_number is not None
+        result = trigger_async_learn(gh, issue_number, learn_options, progress=console.progress)
+    tell(result, console)
     try:
         write_actions_outputs(result)
     except OSError as error:  # a bad $GITHUB_OUTPUT path must not hide the result
-        rt.say(f"warning: could not write the GitHub Actions outputs: {error}")
-    rt.finish(trigger_payload(result), 0 if result.success else 1)
+        console.warning(f"could not write the GitHub Actions outputs: {error}")
+    rt.finish(trigger_payload(result, pr_number), 0 if result.success else 1)
+
+
+def tell(result: TriggerResult, console: Console) -> None:
+    """The outcome in words on stderr: the diff of a dry run, warnings, an `error:` line."""
+    from learnlib.tasks.results import trigger_advice
+
+    for warning in result.warnings:
+        console.warning(warning)
+    plan = f"plan #{result.issue_number}"
+    if not result.success:
+        console.error(result.error or "failed", result.detail)
+        if (advice := trigger_advice(result)) is not None:
+            console.error(advice)
+    elif result.dry_run:
+        console.progress(
+            f"Dry run for {plan}: nothing dispatched, nothing written. The header edit:"
+        )
+        console.block(result.diff or "(no change)\n")
+    elif result.reason is not None:
+        console.progress(f"Nothing dispatched for {plan}: {result.reason}")
+    else:
+        run = result.workflow_run_url or "its run was not found yet"
+        console.progress(f"Async learn dispatched for {plan}: {run}")

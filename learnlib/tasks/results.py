@@ -9,9 +9,11 @@ from learnlib.land import LandResult
 from learnlib.learn import TriggerResult
 
 
-def trigger_payload(result: TriggerResult) -> dict[str, Any]:
+def trigger_payload(result: TriggerResult, pr_number: int | None = None) -> dict[str, Any]:
     """The JSON object for a trigger: fixed keys first, optional ones only when they apply."""
     payload: dict[str, Any] = {"success": result.success, "issue_number": result.issue_number}
+    if pr_number is not None:
+        payload["pr_number"] = pr_number
     if result.success or result.workflow_triggered:
         payload |= {
             "workflow_triggered": result.workflow_triggered,
@@ -23,11 +25,50 @@ def trigger_payload(result: TriggerResult) -> dict[str, Any]:
         payload["reason"] = result.reason
     if not result.success:
         payload |= {"error": result.error, "error_type": result.error_type, "detail": result.detail}
+        if (advice := trigger_advice(result)) is not None:
+            payload["advice"] = advice
     if result.dry_run:
         payload |= {"dry_run": True, "diff": result.diff}
     if result.warnings:
         payload["warnings"] = list(result.warnings)
     return payload
+
+
+def trigger_advice(result: TriggerResult) -> str | None:
+    """What to do next, for the one failure that leaves GitHub half-way: a run without header."""
+    if result.error_type != "header_update_failed":
+        return None
+    number = result.issue_number
+    if result.run_id is not None:
+        run, run_id = f"run {result.run_id} exists", str(result.run_id)
+    else:
+        run, run_id = "the run was dispatched", "RUN_ID"
+    find = (
+        ""
+        if result.run_id is not None
+        else f" (find RUN_ID with `gh run list --workflow {result.workflow}`)"
+    )
+    return (
+        f"The workflow {run}, but plan #{number}'s header does not say pending, so running "
+        f"trigger-async-learn again would dispatch a second run. Record this one instead: "
+        f"`learnlib record-learn --issue {number} --status pending --run-id {run_id}`{find}, "
+        f"or edit the plan header by hand to `learn_status: pending` and "
+        f"`learn_run_id: '{run_id}'`."
+    )
+
+
+def trigger_refusal_payload(
+    pr_number: int | None, error: str, error_type: str, detail: str
+) -> dict[str, Any]:
+    """`trigger-async-learn --pr N` refused before a plan issue was known."""
+    return {
+        "success": False,
+        "issue_number": None,
+        "pr_number": pr_number,
+        "error": error,
+        "error_type": error_type,
+        "detail": detail,
+    }
 
 
 def land_payload(result: LandResult) -> dict[str, Any]:
@@ -40,6 +81,7 @@ def land_payload(result: LandResult) -> dict[str, Any]:
     }
     if result.success:
         payload |= {
+            "branch_deleted": result.branch_deleted,
             "plan_issue": result.plan_issue,
             "plan_issue_source": result.plan_issue_source,
             "learn": None if result.learn is None else trigger_payload(result.learn),
@@ -55,26 +97,9 @@ def land_payload(result: LandResult) -> dict[str, Any]:
     return payload
 
 
-def land_usage_error_payload(message: str) -> dict[str, Any]:
-    """A malformed `invoke land` option, in the landing's own shape."""
-    return {
-        "success": False,
-        "pr_number": None,
-        "merged": False,
-        "error": message,
-        "error_type": "invalid_option",
-        "detail": "",
-    }
-
-
-def usage_error_payload(message: str, issue_number: int | None = None) -> dict[str, Any]:
-    return {
-        "success": False,
-        "issue_number": issue_number,
-        "error": message,
-        "error_type": "invalid_option",
-        "detail": "",
-    }
+def land_error_base(pr_number: int | None) -> dict[str, Any]:
+    """The fields every land outcome carries, for one that ends before any result exists."""
+    return {"pr_number": pr_number, "merged": False}
 
 
 def render(payload: dict[str, Any]) -> str:

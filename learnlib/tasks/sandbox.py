@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from invoke.context import Context
-from invoke.tasks import task
+
+from learnlib.tasks import learnlib_task
 
 
-@task(
+@learnlib_task(
     help={
         "port": "Port to bind on 127.0.0.1 (default: any free port).",
         "state-file": "JSON state file: loaded if present (else the demo plans), saved on change.",
@@ -14,29 +15,43 @@ from invoke.tasks import task
 )
 def sandbox(c: Context, port: str = "0", state_file: str = "") -> None:
     """Serve the sandbox GitHub in the foreground; print the environment that points gh at it."""
-    import sys
-    from pathlib import Path
-
-    from learnlib.sandbox.server import serve
     from learnlib.tasks import runtime as rt
 
-    try:
+    def body() -> None:
+        import sys
+        from pathlib import Path
+
+        from learnlib.sandbox.server import serve
+
         number = 0 if port.strip() == "0" else rt.positive_int(port, "--port")
         if number > 65535:
             raise rt.UsageError(f"--port must be at most 65535, got {port!r}")
-    except rt.UsageError as error:
-        return rt.usage_failure(error)
-    try:
-        summary = serve(number, Path(state_file) if state_file else None, out=sys.stderr)
-    except OSError as error:  # the port is taken, the state file cannot be written...
-        rt.say(f"error: {error}")
-        return rt.finish({"success": False, "error": str(error), "error_type": "sandbox_failed"}, 1)
-    rt.finish({"success": True, **summary}, 0)
+        try:
+            summary = serve(number, Path(state_file) if state_file else None, out=sys.stderr)
+        except (ValueError, KeyError, TypeError) as error:  # a state file that is not the state
+            raise rt.UsageError(
+                f"--state-file {state_file!r} is not a sandbox state file: "
+                f"{type(error).__name__}: {error}"
+            ) from None
+        except OSError as error:  # the port is taken, the state file cannot be written...
+            rt.say(f"error: {error}")
+            return rt.finish(
+                {"success": False, "error": str(error), "error_type": "sandbox_failed"}, 1
+            )
+        rt.finish({"success": True, **summary}, 0)
+
+    rt.guarded(body, {})
 
 
-@task
+@learnlib_task()
 def demo(c: Context) -> None:
     """Narrated tour: trigger async learn for demo plan #5406 through the real gh and a sandbox."""
+    from learnlib.tasks import runtime as rt
+
+    rt.guarded(lambda: run_demo(c), {"issue_number": 5406})
+
+
+def run_demo(c: Context) -> None:
     from learnlib.learn import TriggerResult, trigger_async_learn
     from learnlib.tasks import runtime as rt
     from learnlib.tasks.results import trigger_payload
@@ -48,19 +63,19 @@ def demo(c: Context) -> None:
             return f"nothing dispatched: {result.reason}"
         return f"dispatched run {result.run_id} ({result.workflow_run_url})"
 
-    try:
-        options = rt.learn_options(c.config.learn)
-    except rt.UsageError as error:
-        return rt.usage_failure(error)
-    rt.say("A GitHub double is starting on 127.0.0.1; the real gh talks to it (no account needed).")
-    with rt.github(c.config.learn, "", sandbox=True) as gh:
-        rt.say("\n1. Trigger async learn for plan #5406: read, check, dispatch, mark pending.")
-        result = trigger_async_learn(gh, 5406, options, progress=rt.say)
-        rt.say(f"   -> {outcome(result)}")
-        rt.say("\n2. The same command again: the plan is pending now, so it dispatches nothing.")
-        rt.say(f"   -> {outcome(trigger_async_learn(gh, 5406, options, progress=rt.say))}")
-        rt.say("\n3. Issue #5407 has no erk-plan label: refused before anything is sent.")
-        rt.say(f"   -> {outcome(trigger_async_learn(gh, 5407, options, progress=rt.say))}")
-        rt.say("\nThe one change made to #5406's body (only the learn lines move):")
-    rt.say("stdout below is step 1's JSON, as `invoke trigger-async-learn` prints it.")
+    console = rt.Console()
+    config = rt.settings(c, console)
+    options = rt.learn_options(config)
+    say = console.progress
+    say("A GitHub double is starting on 127.0.0.1; the real gh talks to it (no account needed).")
+    with rt.github(config, "", sandbox=True, console=console) as gh:
+        say("\n1. Trigger async learn for plan #5406: read, check, dispatch, mark pending.")
+        result = trigger_async_learn(gh, 5406, options, progress=say)
+        say(f"   -> {outcome(result)}")
+        say("\n2. The same command again: the plan is pending now, so it dispatches nothing.")
+        say(f"   -> {outcome(trigger_async_learn(gh, 5406, options, progress=say))}")
+        say("\n3. Issue #5407 has no erk-plan label: refused before anything is sent.")
+        say(f"   -> {outcome(trigger_async_learn(gh, 5407, options, progress=say))}")
+        say("\nThe one change made to #5406's body (only the learn lines move):")
+    say("stdout below is step 1's JSON, as `learnlib trigger-async-learn` prints it.")
     rt.finish(trigger_payload(result), 0 if result.success else 1)

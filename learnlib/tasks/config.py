@@ -1,0 +1,188 @@
+"""The configuration as it means: every key read as the type of its default, or refused by name.
+
+Invoke casts an environment value to the type of the key's default, and casts booleans wrongly
+(`false` reads as true) and numbers with a traceback (`abc`). So the collection declares every
+default to Invoke as text (:func:`invoke_defaults`): Invoke then hands over the environment's
+text untouched, YAML's values as YAML typed them, and this module reads both the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from invoke.config import DataProxy
+
+from learnlib.defaults import DEFAULTS
+from learnlib.tasks.errors import ConfigError
+
+TRUE = frozenset({"true", "yes", "on", "1"})
+FALSE = frozenset({"false", "no", "off", "0"})
+
+
+def invoke_defaults(defaults: Mapping[str, Any] = DEFAULTS) -> dict[str, Any]:
+    """DEFAULTS for ns.configure: the same values, each written as text (`True` -> `"true"`)."""
+    return {
+        section: {key: _as_text(value) for key, value in values.items()}
+        for section, values in defaults.items()
+    }
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class Settings:
+    """The checked configuration: ``settings.get("learn.gh_timeout")`` has its default's type."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def get(self, key: str) -> Any:
+        return self._values[key]
+
+    def text(self, key: str) -> str:
+        value = self._values[key]
+        assert isinstance(value, str)
+        return value
+
+    def number(self, key: str) -> float:
+        value = self._values[key]
+        assert isinstance(value, float)
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self._values[key]
+        assert isinstance(value, bool)
+        return value
+
+
+def read_settings(config: Any, warn: Any = None) -> Settings:
+    """Every key of DEFAULTS from Invoke's merged config, checked; ConfigError names a bad key.
+
+    Keys the configuration has but DEFAULTS does not (a typo such as ``learn.on_lnd``) are
+    reported through ``warn`` and otherwise ignored.
+    """
+    values: dict[str, Any] = {}
+    for section, defaults in DEFAULTS.items():
+        given = _section(config, section)
+        for key, default in defaults.items():
+            name = f"{section}.{key}"
+            values[name] = read_value(name, given.get(key, default), default, config)
+        if warn is not None:
+            for key in sorted(set(given) - set(defaults)):
+                warn(f"unknown configuration key {section}.{key} is ignored")
+    return Settings(values)
+
+
+def _section(config: Any, section: str) -> Mapping[str, Any]:
+    try:
+        value = config[section]
+    except (KeyError, AttributeError):
+        return {}
+    if isinstance(value, Mapping):
+        return value
+    if isinstance(value, DataProxy):  # Invoke's view of a nested mapping
+        keys: list[Any] = list(value)
+        return {str(key): value[str(key)] for key in keys}
+    raise ConfigError(_not_a_mapping(section, value))
+
+
+def _not_a_mapping(section: str, value: object) -> str:
+    keys = ", ".join(f"{section}.{key}" for key in DEFAULTS[section])
+    return f"configuration {section} must be a mapping of keys ({keys}), got {value!r}"
+
+
+def misshapen_file_value(config: Any) -> str | None:
+    """Why Invoke could not merge the config files (``learn: 5``), naming the key; else None.
+
+    Invoke refuses to merge a mapping with a scalar and says only the two values; this looks
+    at each file level for the key that did it.
+    """
+    for level in ("_system", "_user", "_project", "_runtime"):
+        data = getattr(config, level, None)
+        if not isinstance(data, Mapping):
+            continue
+        for section, defaults in DEFAULTS.items():
+            if section not in data:
+                continue
+            values = data[section]
+            if not isinstance(values, Mapping):
+                return _not_a_mapping(section, values)
+            for key, default in defaults.items():
+                if isinstance(values.get(key), Mapping):
+                    try:
+                        read_value(f"{section}.{key}", values[key], default)
+                    except ConfigError as error:
+                        return str(error)
+    return None
+
+
+def read_value(name: str, value: object, default: object, config: Any = None) -> Any:
+    """``value`` as the type of ``default``: a yes/no, a finite number > 0, or text."""
+    where = _source(name, value, config)
+    if isinstance(default, bool):
+        return parse_flag(name, value, where)
+    if isinstance(default, float | int):
+        return parse_number(name, value, where)
+    return parse_text(name, value, where)
+
+
+def parse_flag(name: str, value: object, where: str = "") -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | str):
+        text = str(value).strip().lower()
+        if text in TRUE:
+            return True
+        if text in FALSE:
+            return False
+    raise ConfigError(
+        f"configuration {name} must be one of true/false, yes/no, on/off, 1/0, got {value!r}{where}"
+    )
+
+
+def parse_number(name: str, value: object, where: str = "") -> float:
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or not math.isfinite(number) or number <= 0:
+        raise ConfigError(
+            f"configuration {name} must be a finite number greater than 0, got {value!r}{where}"
+        )
+    return number
+
+
+def parse_text(name: str, value: object, where: str = "") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # YAML reads `label: 2024` as a number
+    raise ConfigError(f"configuration {name} must be text, got {value!r}{where}")
+
+
+def env_variable(name: str, config: Any) -> str:
+    """The environment variable that sets ``name`` (LEARNLIB_LEARN_GH_TIMEOUT, INVOKE_...)."""
+    prefix = str(getattr(config, "_env_prefix", None) or "INVOKE_")
+    return prefix + name.replace(".", "_").upper()
+
+
+def _source(name: str, value: object, config: Any) -> str:
+    """Where a value came from, when it is the environment's (else a config file set it)."""
+    variable = env_variable(name, config)
+    if isinstance(value, str) and os.environ.get(variable) == value:
+        return f" (from {variable})"
+    return ""

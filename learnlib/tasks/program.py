@@ -1,0 +1,182 @@
+"""The `learnlib` console script: an Invoke Program over learnlib's collection.
+
+It reads the environment prefix ``LEARNLIB_`` (``LEARNLIB_LEARN_GH_TIMEOUT=60``) and the config
+files ``/etc/learnlib.yaml``, ``~/.learnlib.yaml``, ``./learnlib.yaml`` (the current directory)
+and ``-f FILE``. A command line it cannot parse, or a config file it cannot read, ends in one JSON
+object on stdout and exit 2, like every other refusal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+from typing import Any
+
+from invoke.config import AmbiguousMergeError, Config
+from invoke.exceptions import (
+    AmbiguousEnvVar,
+    Exit,
+    ParseError,
+    UncastableEnvVar,
+    UnknownFileType,
+)
+from invoke.program import Program
+
+from learnlib.tasks.config import misshapen_file_value
+from learnlib.tasks.results import render
+
+ENV_PREFIX = "LEARNLIB"
+USAGE_EXIT = 2
+CONFIG_ERRORS = (
+    importlib.import_module("invoke.util").yaml.YAMLError,  # Invoke's own (vendored) YAML
+    AmbiguousMergeError,
+    AmbiguousEnvVar,
+    UncastableEnvVar,
+    UnknownFileType,
+    ValueError,  # a JSON config file that does not parse
+    OSError,  # a -f FILE that cannot be read
+)
+
+
+class LearnlibConfig(Config):
+    """``learnlib.yaml`` files and ``LEARNLIB_*`` variables instead of Invoke's."""
+
+    prefix = "learnlib"
+    env_prefix = ENV_PREFIX  # type: ignore[assignment]  # Invoke declares it None
+
+
+class LearnlibProgram(Program):
+    """Invoke's Program, answering what it cannot parse with one JSON object and exit 2."""
+
+    def parse_collection(self) -> None:
+        super().parse_collection()
+        # No tasks.py is loaded, so no project directory: the current one is the project.
+        self.config.set_project_location(os.getcwd())
+        self.config.load_project()
+
+    def parse_tasks(self) -> None:
+        repeated = _repeated_flag(self.core.unparsed, set(self.collection.task_names))
+        if repeated is not None:
+            raise ParseError(f"{repeated} was given more than once")
+        super().parse_tasks()
+
+    def run(self, argv: list[str] | None = None, exit: bool = True) -> None:
+        """Program.run's steps; what it would print and exit 1 on becomes one JSON object."""
+        code = 0
+        try:
+            self.create_config()
+            self.parse_core(argv)
+            self.parse_collection()
+            self.parse_tasks()
+            self.parse_cleanup()
+            self.update_config()
+            self.execute()
+        except ParseError as error:
+            task = error.context.name if error.context is not None else None
+            asked = _asked_about(task, self.argv)
+            code = _refuse(parse_message(str(error), task), "invalid_option", asked)
+        except CONFIG_ERRORS as error:  # a config file that does not parse or merge
+            message = misshapen_file_value(getattr(self, "config", None))
+            if message is None:
+                message = f"the configuration cannot be read: {type(error).__name__}: {error}"
+            code = _refuse(" ".join(message.split()), "invalid_config")
+        except Exit as stop:  # --version, --list, --help, and every task's own exit code
+            if stop.message:
+                print(stop.message, file=sys.stderr)
+            code = stop.code
+        except KeyboardInterrupt:
+            print("error: interrupted (Ctrl-C)", file=sys.stderr)
+            payload = {"success": False, "error": "Interrupted", "error_type": "interrupted"}
+            print(render({**payload, "detail": ""}), flush=True)
+            code = 130
+        if exit and code:
+            sys.exit(code)
+
+
+def _refuse(message: str, error_type: str, asked: dict[str, Any] | None = None) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    payload = {"success": False, **(asked or {})}
+    payload |= {"error": message, "error_type": error_type, "detail": ""}
+    print(render(payload), flush=True)
+    return USAGE_EXIT
+
+
+_UNKNOWN = re.compile(r"^No idea what '(.*)' is!$", re.DOTALL)
+_NO_VALUE = re.compile(r"^Flag <Argument: ([^>]*)> needed value")
+
+
+def parse_message(message: str, task: str | None) -> str:
+    """Invoke's parser message in the words of a learnlib refusal."""
+    where = f" for {task}" if task else ""
+    help_hint = f"`learnlib --help {task}`" if task else "`learnlib --list`"
+    if unknown := _UNKNOWN.match(message):
+        token = unknown.group(1)
+        if token.startswith("-"):
+            return f"unknown option {token}{where}; {help_hint} lists the options"
+        return (
+            f"unexpected value {token!r}{where}: values follow their option "
+            f"(e.g. --issue 5406); {help_hint} lists the options"
+        )
+    if no_value := _NO_VALUE.match(message):
+        names = no_value.group(1).split(" (")[0].split(", ")
+        return f"--{names[0].replace('_', '-')} needs a value"
+    return message
+
+
+def _asked_about(task: str | None, argv: list[str]) -> dict[str, Any]:
+    """What a refused command line asked about, in its task's JSON shape."""
+    if task == "land":
+        return {"pr_number": _option_number(argv, "--pr", "-p"), "merged": False}
+    if task == "trigger-async-learn":
+        return {"issue_number": _option_number(argv, "--issue", "-i")}
+    return {}
+
+
+def _option_number(argv: list[str], *names: str) -> int | None:
+    for index, token in enumerate(argv):
+        name, equals, value = token.partition("=")
+        if name in names:
+            value = value if equals else (argv[index + 1] if index + 1 < len(argv) else "")
+            digits = value.strip().lstrip("#")
+            if digits.isascii() and digits.isdigit() and 0 < int(digits) < 2**31:
+                return int(digits)
+    return None
+
+
+def main() -> None:
+    """The console script's entry point."""
+    from learnlib.tasks.collection import ns
+
+    LearnlibProgram(
+        namespace=ns,
+        name="learnlib",
+        binary="learnlib",
+        version=_version(),
+        config_class=LearnlibConfig,
+    ).run()
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("learnlib")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        return "unknown"
+
+
+def _repeated_flag(tokens: list[str], task_names: set[str]) -> str | None:
+    """The first flag given twice to one task (Invoke would keep one silently, or misread)."""
+    seen: set[str] = set()
+    for token in tokens:
+        if token in task_names:
+            seen = set()
+            continue
+        if token.startswith("-") and len(token) > 1 and not token[1:].isdigit():
+            name = token.split("=", 1)[0]
+            if name in seen:
+                return name
+            seen.add(name)
+    return None
