@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from invoke.program import Program
+from invoke.config import Config
 
-import tasks
 from learnlib.gh.issues import ISSUE_FIELDS
 from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
 from learnlib.gh.runs import RUN_FIELDS
+from learnlib.tasks.collection import ns
+from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
 from tests.gh_outputs import gh_json, issue_view_output, run_list_output
 
 PLAN_BODY = """<!-- WARNING: Machine-generated. Manual edits may break erk tooling. -->
@@ -112,22 +113,49 @@ class FakeGh:
         )
 
     def repo_view(self, branch: str = "main", occurrences: int = 10) -> None:
+        """The default-branch lookup beside every issue read without a ref: it may not happen."""
+        argv = ["gh", "repo", "view", "--json", "defaultBranchRef"]
         self.fp.register(
-            ["gh", "repo", "view", "--json", "defaultBranchRef"],
-            stdout=gh_json({"defaultBranchRef": {"name": branch}}),
-            occurrences=occurrences,
+            argv, stdout=gh_json({"defaultBranchRef": {"name": branch}}), occurrences=occurrences
         )
+        may_not_be_called(self.fp, argv)
 
     def count(self, *argv: str) -> int:
         return int(self.fp.call_count(["gh", *argv]))
 
 
-def run_task(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
-    """Run `invoke ARGV` in-process; stdout must be exactly one JSON object."""
-    program = Program(namespace=tasks.ns, version="test")
+def may_not_be_called(fp: Any, argv: list[str]) -> None:
+    """Exempt one registration from the check that every registered gh call is made."""
+    fp.optional_calls = [*getattr(fp, "optional_calls", []), argv]
+
+
+@pytest.fixture(autouse=True)
+def _every_registered_gh_call_is_made(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A fake gh answer registered but never asked for fails its test: the test meant it."""
+    if "fp" not in request.fixturenames:
+        yield
+        return
+    fp = request.getfixturevalue("fp")
+    yield
+    optional = getattr(fp, "optional_calls", [])
+    never = [
+        " ".join(str(part) for part in command.command)
+        for command in fp.definitions
+        if command not in optional and not any(command == call for call in fp.calls)
+    ]
+    assert not never, f"registered gh calls that were never made: {never}"
+
+
+def run_task(
+    capsys: pytest.CaptureFixture[str], *argv: str, binary: str = "invoke"
+) -> tuple[int, dict[str, Any], str]:
+    """Run `invoke ARGV` (INVOKE_* environment) or `learnlib ARGV` (LEARNLIB_*) in-process, as
+    learnlib's Program; stdout must be exactly one JSON object."""
+    config_class = Config if binary == "invoke" else LearnlibConfig
+    program = LearnlibProgram(namespace=ns, version="test", config_class=config_class)
     code = 0
     try:
-        program.run(["invoke", *argv])
+        program.run([binary, *argv])
     except SystemExit as exit_:
         code = int(exit_.code or 0)
     out, err = capsys.readouterr()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from pytest_subprocess import fake_process
 
 from learnlib.gh.prs import PR_FIELDS, PullRequest
 from learnlib.gh.runner import GitHubCli
@@ -22,6 +23,8 @@ PLAN = 5406
 OID = "a1b2c3d4" * 5
 BRANCH = "P5406-add-trigger-async-learn"
 RUN_URL = "https://github.com/o/r/actions/runs/99"
+HEAD_REF_ARGS = ["-f", fake_process.FakeProcess.any(min=1, max=1)]
+HEAD_REF_ARGS += ["-f", "owner=o", "-f", "name=r", "-F", f"number={PR}"]
 BAD_GATEWAY = "HTTP 502: Bad Gateway (https://api.github.com/graphql)\n"
 
 
@@ -86,13 +89,27 @@ class LandGh(FakeGh):
         stderr: str = "",
         returncode: int = 0,
         then: str = "MERGED",
+        branch_left: bool = False,
     ) -> None:
-        """A merge; when gh succeeds, the PR read back afterwards is in state ``then``."""
+        """A merge; when gh succeeds, the PR read back afterwards is in state ``then``, and
+        with --delete-branch GitHub is asked whether the head branch is gone."""
         argv = ["gh", "pr", "merge", str(PR), f"--{method}"]
         argv += ["--delete-branch"] if delete_branch else []
         self.fp.register([*argv, "--match-head-commit", OID], stderr=stderr, returncode=returncode)
         if returncode == 0:
             self.pr_view(PR, state=then)
+            if delete_branch and then == "MERGED":
+                self.head_ref(exists=branch_left)
+
+    def head_ref(self, *, exists: bool, stderr: str = "", repo: list[str] | None = None) -> None:
+        head = {"name": BRANCH} if exists else None
+        data = {"data": {"repository": {"pullRequest": {"headRef": head}}}}
+        self.fp.register(
+            ["gh", "api", "graphql", "--hostname", "github.com", *HEAD_REF_ARGS],
+            stdout="" if stderr else gh_json(data),
+            stderr=stderr,
+            returncode=1 if stderr else 0,
+        )
 
     def merges(self) -> int:
         return self.count("pr", "merge", self.fp.any())
@@ -497,12 +514,14 @@ def test_payload_of_a_landing_with_learning_skipped() -> None:
         plan_issue=PLAN,
         plan_issue_source="branch",
         learn_skipped="--no-learn was given",
+        branch_deleted=True,
     )
     assert land_payload(result) == {
         "success": True,
         "pr_number": PR,
         "merged": True,
         "merge_method": "squash",
+        "branch_deleted": True,
         "plan_issue": PLAN,
         "plan_issue_source": "branch",
         "learn": None,
@@ -530,6 +549,7 @@ def test_task_lands_and_learns(capsys: pytest.CaptureFixture[str], fake: LandGh)
         "pr_number": PR,
         "merged": True,
         "merge_method": "squash",
+        "branch_deleted": False,
         "plan_issue": PLAN,
         "plan_issue_source": "branch",
         "learn": {
@@ -556,12 +576,14 @@ def test_task_passes_repo_method_and_delete_branch(
         ["gh", "pr", "view", "7", "--json", PR_FIELDS, "--repo", "o/r"],
         stdout=pr_output(state="MERGED"),
     )
+    fake.head_ref(exists=False)
 
     code, payload, _ = invoke(
         capsys, "--pr=#7", "--repo=o/r", "--merge-method=rebase", "--delete-branch", "--no-learn"
     )
 
     assert code == 0 and payload["merged"] is True and payload["merge_method"] == "rebase"
+    assert payload["branch_deleted"] is True
 
 
 def test_task_refusal_exits_1(capsys: pytest.CaptureFixture[str], fake: LandGh) -> None:
@@ -599,7 +621,7 @@ def test_task_failed_learn_exits_0_with_a_warning(
 def test_task_non_interactive_default_comes_from_config(
     capsys: pytest.CaptureFixture[str], fake: LandGh, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("INVOKE_LEARN_ON_LAND", "")
+    monkeypatch.setenv("INVOKE_LEARN_ON_LAND", "false")  # Invoke alone would read it as true
     monkeypatch.setenv("INVOKE_LAND_MERGE_METHOD", "merge")
     fake.pr_view()
     fake.pr_merge("merge")

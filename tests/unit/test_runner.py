@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +191,16 @@ def test_dispatch_output_parsing() -> None:
     assert parse_dispatch_output(terminal).run_id == 123
 
 
-def test_subprocess_gets_an_argv_list_not_a_shell(fp: Any) -> None:
-    fp.register(["gh", "issue", "view", "1", "--json", "body"], stdout='{"body":""}')
+def test_subprocess_gets_an_argv_list_not_a_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[Any, dict[str, Any]]] = []
+
+    def fake_run(argv: Any, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        seen.append((argv, kwargs))
+        return subprocess.CompletedProcess(argv, 0, stdout=b'{"body":""}', stderr=b"")
+
+    monkeypatch.setattr("learnlib.gh.runner.subprocess.run", fake_run)
     read_issue_body(GitHubCli(), 1)
-    assert fp.calls[0] == ["gh", "issue", "view", "1", "--json", "body"]
+    [(argv, kwargs)] = seen
+    assert argv == ["gh", "issue", "view", "1", "--json", "body"]
+    assert kwargs.get("shell", False) is False and "executable" not in kwargs
+    assert kwargs["timeout"] > 0
