@@ -78,7 +78,19 @@ def read_settings(config: Any, warn: Any = None) -> Settings:
         if warn is not None:
             for key in sorted(set(given) - set(defaults)):
                 warn(f"unknown configuration key {section}.{key} is ignored")
+    _check_choices(values)
     return Settings(values)
+
+
+def _check_choices(values: Mapping[str, Any]) -> None:
+    from learnlib.gh.prs import MERGE_FLAGS
+
+    method = str(values["land.merge_method"]).lower()
+    if method not in MERGE_FLAGS:
+        choices = ", ".join(MERGE_FLAGS)
+        raise ConfigError(
+            f"configuration land.merge_method must be one of {choices}, got {method!r}"
+        )
 
 
 def _section(config: Any, section: str) -> Mapping[str, Any]:

@@ -705,3 +705,89 @@ def test_a_queued_merge_is_not_reported_as_merged_and_learns_nothing(
     assert (result.success, result.merged, result.learn) == (True, False, None)
     assert "queued" in (result.learn_skipped or "")
     assert any("has not happened" in warning for warning in result.warnings)
+
+
+# --------------------------------------------------------------- branch_deleted, pr_number, Ctrl-C
+
+
+def test_branch_left_behind_after_delete_branch_is_reported(gh: GitHubCli, fake: LandGh) -> None:
+    fake.pr_view()
+    fake.pr_merge(delete_branch=True, branch_left=True)  # gh 2.102 exits 0 when DELETE fails
+
+    result = run(gh, pr_number=PR, delete_branch=True)
+
+    assert result.merged and result.branch_deleted is False
+    assert any("still exists" in warning for warning in result.warnings)
+
+
+def test_branch_deletion_that_cannot_be_checked_is_null(gh: GitHubCli, fake: LandGh) -> None:
+    fake.pr_view()
+    fake.fp.register(["gh", "pr", "merge", str(PR), "--squash", "--delete-branch", fake.fp.any()])
+    fake.pr_view(PR, state="MERGED")
+    fake.head_ref(exists=False, stderr="GraphQL: Field 'headRef' doesn't exist\n")
+
+    result = run(gh, pr_number=PR, delete_branch=True)
+
+    assert result.merged and result.branch_deleted is None
+    assert any("could not be checked" in warning for warning in result.warnings)
+
+
+def test_a_pull_request_that_cannot_be_read_still_carries_its_number(
+    gh: GitHubCli, fake: LandGh
+) -> None:
+    fake.pr_view_fails(PR, "GraphQL: Could not resolve to a PullRequest with the number of 7.\n")
+    result = run(gh, pr_number=PR)
+    assert land_payload(result)["pr_number"] == PR and result.error_type == "pr_not_found"
+
+
+def test_a_repository_gh_cannot_resolve_is_repo_not_found(gh: GitHubCli, fake: LandGh) -> None:
+    fake.pr_view_fails(PR, "GraphQL: Could not resolve to a Repository with the name 'o/r'.\n")
+    result = run(gh, pr_number=PR)
+    assert result.error_type == "repo_not_found" and result.pr_number == PR
+
+
+def test_task_usage_error_carries_the_pr_number(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload, _ = invoke(capsys, "--pr", "7", "--learn", "--no-learn")
+    assert code == 2 and payload["pr_number"] == PR and payload["merged"] is False
+
+
+def test_ctrl_c_at_the_prompt_after_the_merge_still_reports_the_landing(
+    capsys: pytest.CaptureFixture[str], fake: LandGh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.pr_view()
+    fake.pr_merge()
+    fake.issue_view(PLAN)  # the check before asking
+
+    def ctrl_c(_plan_issue: int) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("learnlib.tasks.land.ask_on_terminal", ctrl_c)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+
+    code, payload, err = invoke(capsys, "--pr", "7")
+
+    assert code == 130
+    assert payload["success"] is True and payload["merged"] is True and payload["learn"] is None
+    assert payload["learn_skipped"].startswith("interrupted (Ctrl-C) after the merge")
+    assert "error: interrupted (Ctrl-C) after the merge" in err
+
+
+def test_ctrl_c_before_the_merge_is_exit_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ctrl_c(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("learnlib.land.land", ctrl_c)
+    code, payload, _ = invoke(capsys, "--pr", "7")
+    assert code == 130 and payload["error_type"] == "interrupted" and payload["pr_number"] == PR
+    assert payload["merged"] is None
+
+
+def test_plan_of_merged_pr_uses_lands_rule(gh: GitHubCli, fake: LandGh) -> None:
+    from learnlib.land import plan_of_merged_pr
+
+    fake.pr_view(state="MERGED", headRefName="feature", body="Closes:#5406")
+    assert plan_of_merged_pr(gh, PR) == PLAN
+    assert find_plan_issue(pull_request(head="x", body="fixes: #12"), None) == (12, "pr_body")

@@ -182,3 +182,372 @@ def test_a_bug_ends_in_one_json_object_not_a_traceback(
     code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12")
     assert code == 1 and payload["error_type"] == "internal_error"
     assert "RuntimeError: boom" in payload["detail"] and "Traceback" not in err
+
+
+# --------------------------------------------------------------- 1. the learnlib console script
+
+
+def learnlib(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
+    return run_task(capsys, *argv, binary="learnlib")
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (("trigger-async-learn", "--bogus"), "unknown option --bogus"),
+        (("trigger-async-learn", "5406"), "unexpected value '5406'"),
+        (
+            ("trigger-async-learn", "--issue", "1", "--issue", "2"),
+            "--issue was given more than once",
+        ),
+        (("trigger-async-learn", "--issue=1", "--issue=2"), "--issue was given more than once"),
+        (("sandbox", "--port"), "--port needs a value"),
+        (("no-such-task",), "unexpected value 'no-such-task'"),
+    ],
+)
+def test_a_command_line_that_does_not_parse_is_one_json_object_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], words: str
+) -> None:
+    code, payload, err = learnlib(capsys, *argv)
+    assert code == 2 and payload["success"] is False
+    assert payload["error_type"] == "invalid_option" and words in payload["error"]
+    assert f"error: {payload['error']}" in err and "Traceback" not in err
+
+
+def test_a_land_command_line_that_does_not_parse_carries_its_pr_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, payload, _ = learnlib(capsys, "land", "--pr", "7", "--bogus")
+    assert code == 2 and payload["pr_number"] == 7 and payload["merged"] is False
+
+
+def test_version_and_list(capsys: pytest.CaptureFixture[str]) -> None:
+    from learnlib.tasks.collection import ns
+    from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
+
+    program = LearnlibProgram(namespace=ns, version="9.9", name="learnlib", binary="learnlib")
+    program.config_class = LearnlibConfig
+    program.run(["learnlib", "--version"])
+    assert "learnlib 9.9" in capsys.readouterr().out
+    program.run(["learnlib", "--list"])
+    out = capsys.readouterr().out
+    assert "trigger-async-learn" in out and "land" in out
+
+
+def test_the_console_script_is_declared() -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"]["learnlib"] == "learnlib.tasks.program:main"
+
+
+def test_learnlib_reads_its_own_prefix_and_invoke_keeps_its_own(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEARNLIB_LEARN_WORKFLOW", "mine.yml")
+    monkeypatch.setenv("INVOKE_LEARN_WORKFLOW", "theirs.yml")
+    gh_fake.issue_view(12)
+    _, payload, _ = learnlib(capsys, "trigger-async-learn", "--issue", "12", "--dry-run")
+    assert payload["workflow"] == "mine.yml"
+    gh_fake.issue_view(12)
+    _, payload, _ = invoke(capsys, "trigger-async-learn", "--issue", "12", "--dry-run")
+    assert payload["workflow"] == "theirs.yml"
+
+
+def test_learnlib_reads_learnlib_yaml_in_the_current_directory(
+    capsys: pytest.CaptureFixture[str],
+    gh_fake: FakeGh,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "learnlib.yaml").write_text("learn:\n  workflow: from-file.yml\n")
+    monkeypatch.chdir(tmp_path)
+    gh_fake.issue_view(12)
+    _, payload, _ = learnlib(capsys, "trigger-async-learn", "--issue", "12", "--dry-run")
+    assert payload["workflow"] == "from-file.yml"
+
+
+# --------------------------------------------------------------- 4. configuration
+
+
+@pytest.mark.parametrize(
+    ("value", "learns"),
+    [("false", False), ("No", False), ("OFF", False), ("0", False), ("TRUE", True), ("on", True)],
+)
+def test_environment_booleans_mean_what_they_say(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str, learns: bool
+) -> None:
+    from learnlib.tasks.config import read_settings
+    from learnlib.tasks.program import LearnlibConfig
+
+    monkeypatch.setenv("LEARNLIB_LEARN_ON_LAND", value)
+    monkeypatch.setenv("LEARNLIB_LAND_DELETE_BRANCH", value)
+    config = LearnlibConfig()
+    from learnlib.tasks.collection import ns
+
+    config.load_collection(ns.configuration())
+    config.load_shell_env()
+    settings = read_settings(config)
+    assert settings.flag("learn.on_land") is learns
+    assert settings.flag("land.delete_branch") is learns
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "key"),
+    [
+        ("INVOKE_LEARN_GH_TIMEOUT", "abc", "learn.gh_timeout"),
+        ("INVOKE_LEARN_DEADLINE", "nan", "learn.deadline"),
+        ("INVOKE_LEARN_DEADLINE", "inf", "learn.deadline"),
+        ("INVOKE_LEARN_RUN_DISCOVERY_TIMEOUT", "-1", "learn.run_discovery_timeout"),
+        ("INVOKE_LEARN_ON_LAND", "maybe", "learn.on_land"),
+        ("INVOKE_LAND_DELETE_BRANCH", "", "land.delete_branch"),
+        ("INVOKE_LEARN_WORKFLOW", "-x", "learn.workflow"),
+        ("INVOKE_LEARN_REF", "a b", "learn.ref"),
+        ("INVOKE_LEARN_REPO", "nope", "learn.repo"),
+        ("INVOKE_LAND_MERGE_METHOD", "octopus", "land.merge_method"),
+    ],
+)
+def test_a_bad_configured_value_names_its_key_not_a_flag(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    key: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    for argv in (("trigger-async-learn", "--issue", "12"), ("land", "--pr", "7")):
+        code, payload, err = invoke(capsys, *argv)
+        assert code == 2 and payload["error_type"] == "invalid_config"
+        assert f"configuration {key}" in payload["error"] and "--" not in payload["error"][:20]
+        assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("yaml", "words"),
+    [
+        ("learn: 5\n", "configuration learn must be a mapping"),
+        ("learn:\n  label: [a, b]\n", "configuration learn.label must be text"),
+        ("learn:\n  workflow: [a, b]\n", "configuration learn.workflow must be text"),
+        ("learn:\n  gh_timeout: {a: 1}\n", "configuration learn.gh_timeout must be a finite"),
+        ("land:\n  delete_branch: sometimes\n", "configuration land.delete_branch must be one of"),
+        ("learn: [\n", "the configuration cannot be read"),
+    ],
+)
+def test_a_config_file_that_does_not_mean_anything_is_exit_2(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    yaml: str,
+    words: str,
+) -> None:
+    (tmp_path / "learnlib.yaml").write_text(yaml)
+    monkeypatch.chdir(tmp_path)
+    code, payload, err = learnlib(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 2 and payload["error_type"] == "invalid_config" and words in payload["error"]
+    assert "Traceback" not in err
+
+
+def test_yaml_booleans_and_numbers_are_read(tmp_path: Path) -> None:
+    from learnlib.tasks.config import read_settings
+
+    config = {"learn": {"on_land": "no", "gh_timeout": 5}, "land": {"delete_branch": True}}
+    settings = read_settings(config)
+    assert settings.flag("learn.on_land") is False and settings.number("learn.gh_timeout") == 5.0
+    assert settings.flag("land.delete_branch") is True
+
+
+def test_defaults_are_written_once() -> None:
+    from learnlib import defaults
+    from learnlib.gh.runner import GitHubCli
+    from learnlib.land import LandOptions
+    from learnlib.learn import LearnOptions
+    from learnlib.tasks.collection import ns
+
+    assert GitHubCli().timeout == defaults.GH_TIMEOUT
+    assert LearnOptions().workflow == defaults.WORKFLOW and LearnOptions().label == defaults.LABEL
+    assert LandOptions().learn_on_land is defaults.LEARN_ON_LAND
+    assert ns.configuration()["learn"]["gh_timeout"] == "30"  # text: Invoke never casts it
+
+
+# --------------------------------------------------------------- 5. a trigger that talks
+
+
+def test_progress_and_the_outcome_go_to_stderr_and_quiet_silences_them(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
+) -> None:
+    url = "https://github.com/o/r/actions/runs/99"
+    for quiet in (False, True):
+        gh_fake.issue_view(12)
+        gh_fake.workflow_run(12, stdout=url + "\n")
+        gh_fake.issue_body(12, PLAN_BODY)
+        gh_fake.issue_edit(12)
+        argv = ["trigger-async-learn", "--issue", "12", *(["-q"] if quiet else [])]
+        code, payload, err = invoke(capsys, *argv)
+        assert code == 0 and payload["run_id"] == 99
+        assert (f"Async learn dispatched for plan #12: {url}" in err) is not quiet
+
+
+def test_a_refusal_is_one_error_line_even_when_quiet(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
+) -> None:
+    gh_fake.issue_view(12, labels=())
+    code, _, err = invoke(capsys, "trigger-async-learn", "--issue", "12", "--quiet")
+    assert code == 1 and err == "error: Issue is not an erk-plan (labels: none)\n"
+
+
+def test_dry_run_prints_the_diff_itself_on_stderr(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
+) -> None:
+    gh_fake.issue_view(12)
+    code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12", "-n", "-q")
+    assert code == 0 and payload["dry_run"] is True
+    assert err == payload["diff"] and "-learn_status: null\n+learn_status: pending\n" in err
+
+
+def test_progress_from_the_trigger_is_printed(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnlib.learn import TriggerResult
+
+    def talking(_gh: Any, number: int, options: Any, progress: Any) -> TriggerResult:
+        progress(f"Reading issue #{number}")
+        return TriggerResult(issue_number=number, success=True, workflow=options.workflow)
+
+    monkeypatch.setattr("learnlib.learn.trigger_async_learn", talking)
+    _, _, err = invoke(capsys, "trigger-async-learn", "--issue", "12")
+    assert "Reading issue #12\n" in err
+    _, _, err = invoke(capsys, "trigger-async-learn", "--issue", "12", "--quiet")
+    assert "Reading issue #12" not in err
+
+
+# --------------------------------------------------------------- 6. messages and shapes
+
+
+def test_not_a_plan_names_the_configured_label(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INVOKE_LEARN_LABEL", "my-label")
+    gh_fake.issue_view(12)
+    code, payload, _ = invoke(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 1 and payload["error"] == "Issue is not a plan (no 'my-label' label)"
+
+
+def test_a_repository_gh_cannot_resolve_is_repo_not_found(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
+) -> None:
+    gh_fake.issue_view_fails(
+        12, "GraphQL: Could not resolve to a Repository with the name 'o/nope'. (repository)\n"
+    )
+    code, payload, _ = invoke(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 1 and payload["error_type"] == "repo_not_found"
+    assert payload["error"] == "Repository not found"
+
+
+def test_header_update_failed_says_the_run_exists_and_how_to_record_it(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
+) -> None:
+    url = "https://github.com/o/r/actions/runs/99"
+    gh_fake.issue_view(12)
+    gh_fake.workflow_run(12, stdout=url + "\n")
+    gh_fake.issue_body(12, PLAN_BODY)
+    gh_fake.issue_edit(12, returncode=1, stderr="HTTP 403: Resource not accessible\n")
+    code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 1 and payload["error_type"] == "header_update_failed"
+    advice = payload["advice"]
+    assert "run 99 exists" in advice and "would dispatch a second run" in advice
+    assert "learnlib record-learn --issue 12 --status pending --run-id 99" in advice
+    assert advice in err
+
+
+def test_short_flags_mean_the_same_on_every_task() -> None:
+    from learnlib.tasks import SHORT_FLAGS
+    from learnlib.tasks.collection import ns
+
+    for name in ns.task_names:
+        for argument in ns[name].get_arguments():
+            shorts = [n for n in argument.names if len(n) == 1]
+            expected = SHORT_FLAGS.get(argument.attr_name or argument.name)
+            assert shorts == ([expected] if expected else []), (name, argument.names)
+
+
+# --------------------------------------------------------------- 7. Ctrl-C
+
+
+def test_ctrl_c_during_the_trigger_is_one_json_object_and_exit_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("learnlib.learn.trigger_async_learn", interrupted)
+    code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 130 and payload["error_type"] == "interrupted" and payload["issue_number"] == 12
+    assert err.startswith("error: interrupted (Ctrl-C)")
+
+
+# --------------------------------------------------------------- 2. --pr
+
+
+def pr_json(state: str, head: str = "feature", body: str = "Closes:#5406") -> str:
+    return json.dumps(
+        {
+            "number": 7,
+            "title": "t",
+            "body": body,
+            "state": state,
+            "isDraft": False,
+            "mergeable": "UNKNOWN",
+            "mergeStateStatus": "UNKNOWN",
+            "headRefName": head,
+            "baseRefName": "main",
+            "headRefOid": "0" * 40,
+            "url": "https://github.com/o/r/pull/7",
+        }
+    )
+
+
+def register_pr(gh_fake: FakeGh, state: str, **changes: str) -> None:
+    from learnlib.gh.prs import PR_FIELDS
+
+    gh_fake.fp.register(
+        ["gh", "pr", "view", "7", "--json", PR_FIELDS], stdout=pr_json(state, **changes)
+    )
+
+
+def test_pr_finds_the_plan_of_a_merged_pull_request_by_lands_rule(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
+) -> None:
+    register_pr(gh_fake, "MERGED")  # no P<N>- prefix: `Closes:#5406` in the body
+    gh_fake.issue_view(5406)
+    code, payload, _ = invoke(capsys, "trigger-async-learn", "--pr", "7", "--dry-run")
+    assert code == 0 and payload["issue_number"] == 5406 and payload["pr_number"] == 7
+
+
+def test_pr_prefers_the_branch_prefix(capsys: pytest.CaptureFixture[str], gh_fake: FakeGh) -> None:
+    register_pr(gh_fake, "MERGED", head="P12-thing")
+    gh_fake.issue_view(12)
+    code, payload, _ = invoke(capsys, "trigger-async-learn", "-p", "7", "-n")
+    assert code == 0 and payload["issue_number"] == 12
+
+
+@pytest.mark.parametrize(
+    ("state", "changes", "error_type"),
+    [("OPEN", {}, "pr_not_merged"), ("MERGED", {"body": "no reference"}, "no_plan_issue")],
+)
+def test_pr_refuses_what_it_cannot_learn_from(
+    capsys: pytest.CaptureFixture[str],
+    gh_fake: FakeGh,
+    state: str,
+    changes: dict[str, str],
+    error_type: str,
+) -> None:
+    register_pr(gh_fake, state, **changes)
+    code, payload, err = invoke(capsys, "trigger-async-learn", "--pr", "7")
+    assert code == 1 and payload["error_type"] == error_type and payload["pr_number"] == 7
+    assert payload["issue_number"] is None and "\nerror: Pull request #7" in err
+
+
+def test_issue_and_pr_are_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload, _ = invoke(capsys, "trigger-async-learn", "--issue", "1", "--pr", "7")
+    assert code == 2 and "cannot be used together" in payload["error"]
+    assert payload["pr_number"] == 7 and payload["issue_number"] == 1
