@@ -867,7 +867,7 @@ def option_cases() -> Iterator[OptionCase]:
             f"repo={repo!r}",
             "--issue=12",
             f"--repo={repo}",
-            expect="issue_not_found",
+            expect="repo_not_found",
             exit_code=1,
             gh_stderr=REPO_NOT_FOUND.format(repo.strip()),
         )
