@@ -45,6 +45,7 @@ def land(
     from learnlib import task_runtime as rt
     from learnlib.land import land as land_pull_request
     from learnlib.results import land_payload, land_usage_error_payload
+    from learnlib.tasks.ci_outputs import write_land_outputs
 
     config = c.config.learn
     try:
@@ -73,6 +74,7 @@ def land(
     except Exception as error:  # a bug: still one JSON object, not a traceback
         return rt.internal_failure(error)
     tell(result)
+    write_land_outputs(result, warn=rt.say)
     rt.finish(land_payload(result), 0 if result.success else 1)
 
 

@@ -32,9 +32,9 @@ def trigger_async_learn(
 ) -> None:
     """Dispatch the async learn workflow for a plan issue and mark its plan header pending."""
     from learnlib import task_runtime as rt
-    from learnlib.ci_outputs import write_actions_outputs
     from learnlib.learn import trigger_async_learn
     from learnlib.results import trigger_payload
+    from learnlib.tasks.ci_outputs import write_actions_outputs
 
     config = c.config.learn
     try:
