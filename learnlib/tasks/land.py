@@ -52,6 +52,7 @@ def land(
 
     def body() -> None:
         from learnlib.land import land as land_pull_request
+        from learnlib.tasks.ci_outputs import write_land_outputs
         from learnlib.tasks.results import land_payload
 
         config = rt.settings(c, console)
@@ -75,6 +76,7 @@ def land(
         with rt.github(config, repository, sandbox=sandbox, console=console) as gh:
             result = land_pull_request(gh, options, ask=ask, progress=console.progress)
         tell(result, console)
+        write_land_outputs(result, warn=rt.say)
         if result.interrupted:
             console.error("interrupted (Ctrl-C) after the merge; async learn was skipped")
             return rt.finish(land_payload(result), rt.INTERRUPTED)

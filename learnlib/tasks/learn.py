@@ -77,10 +77,10 @@ def run_trigger(
     options: dict[str, Any],
     sandbox: bool,
 ) -> None:
-    from learnlib.ci_outputs import write_actions_outputs
     from learnlib.land import plan_of_merged_pr
     from learnlib.learn import Refusal, trigger_async_learn
     from learnlib.tasks import runtime as rt
+    from learnlib.tasks.ci_outputs import write_actions_outputs
     from learnlib.tasks.results import trigger_payload, trigger_refusal_payload
 
     if issue is not None and pr is not None:
@@ -108,10 +108,7 @@ def run_trigger(
         assert issue_number is not None
         result = trigger_async_learn(gh, issue_number, learn_options, progress=console.progress)
     tell(result, console)
-    try:
-        write_actions_outputs(result)
-    except OSError as error:  # a bad $GITHUB_OUTPUT path must not hide the result
-        console.warning(f"could not write the GitHub Actions outputs: {error}")
+    write_actions_outputs(result, warn=rt.say)
     rt.finish(trigger_payload(result, pr_number), 0 if result.success else 1)
 
 
