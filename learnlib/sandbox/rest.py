@@ -8,9 +8,9 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlencode
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -27,6 +27,7 @@ _INPUT_EXPR = re.compile(r"\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*
 class Reply:
     status: int
     payload: Any = None  # JSON-serialisable, or None for an empty body
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Call:
 
     core: Core
     repo: Repo
+    path: str
     params: dict[str, str]  # named groups of the route pattern, still URL-encoded
     query: dict[str, list[str]]
     body: bytes
@@ -152,13 +154,23 @@ def _run_name(wf: Workflow, inputs: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------- helpers
 
 
-def _paged(items: list[Any], query: dict[str, list[str]]) -> list[Any]:
+def _paged(call: Call, key: str, items: list[Any], render: Callable[[Any], Any]) -> Reply:
+    """One page of ``items`` as GitHub lists them, with its ``Link`` header (gh follows it)."""
     try:
-        per_page = min(max(int(query.get("per_page", ["30"])[0]), 1), 100)
-        page = max(int(query.get("page", ["1"])[0]), 1)
+        per_page = min(max(int(call.query.get("per_page", ["30"])[0]), 1), 100)
+        page = max(int(call.query.get("page", ["1"])[0]), 1)
     except ValueError as err:
         raise ApiError(422, "Invalid request: per_page and page must be integers.") from err
-    return items[(page - 1) * per_page : page * per_page]
+    last = max(1, -(-len(items) // per_page))
+    query = {k: v[0] for k, v in call.query.items()}
+    pages = {"prev": page - 1, "next": page + 1, "last": last, "first": 1}
+    links = [
+        f'<{API_URL}{call.path}?{urlencode({**query, "page": n})}>; rel="{rel}"'
+        for rel, n in pages.items()
+        if (rel in ("prev", "first") and page > 1) or (rel in ("next", "last") and page < last)
+    ]
+    shown = [render(item) for item in items[(page - 1) * per_page : page * per_page]]
+    return Reply(200, {"total_count": len(items), key: shown}, {"Link": ", ".join(links)})
 
 
 def _workflow(repo: Repo, key: str) -> Workflow:
@@ -173,8 +185,8 @@ def _branch(repo: Repo, ref: str) -> str | None:
     return branch if branch in repo.branches else None
 
 
-def _visible_runs(repo: Repo, query: dict[str, list[str]], workflow_id: int | None) -> Reply:
-    now = time.time()
+def _visible_runs(call: Call, workflow_id: int | None) -> Reply:
+    repo, query, now = call.repo, call.query, time.time()
     runs = [r for r in repo.runs if r.visible_at <= now]
     if workflow_id is not None:
         runs = [r for r in runs if r.workflow_id == workflow_id]
@@ -185,8 +197,7 @@ def _visible_runs(repo: Repo, query: dict[str, list[str]], workflow_id: int | No
         wanted = query["status"][0]
         runs = [r for r in runs if wanted in (r.status, r.conclusion)]
     runs.sort(key=lambda r: (r.created_at, r.id), reverse=True)  # newest first
-    page = [run_json(repo, r) for r in _paged(runs, query)]
-    return Reply(200, {"total_count": len(runs), "workflow_runs": page})
+    return _paged(call, "workflow_runs", runs, lambda run: run_json(repo, run))
 
 
 # ---------------------------------------------------------------------------------- handlers
@@ -210,8 +221,7 @@ def _get_repo(call: Call) -> Reply:
 
 
 def _list_workflows(call: Call) -> Reply:
-    items = [workflow_json(call.repo, wf) for wf in call.repo.workflows]
-    return Reply(200, {"total_count": len(items), "workflows": _paged(items, call.query)})
+    return _paged(call, "workflows", call.repo.workflows, lambda wf: workflow_json(call.repo, wf))
 
 
 def _get_workflow(call: Call) -> Reply:
@@ -220,11 +230,11 @@ def _get_workflow(call: Call) -> Reply:
 
 def _workflow_runs(call: Call) -> Reply:
     workflow = _workflow(call.repo, call.params["workflow"])
-    return _visible_runs(call.repo, call.query, workflow.id)
+    return _visible_runs(call, workflow.id)
 
 
 def _repo_runs(call: Call) -> Reply:
-    return _visible_runs(call.repo, call.query, None)
+    return _visible_runs(call, None)
 
 
 def _get_run(call: Call) -> Reply:
@@ -424,10 +434,12 @@ def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     return None
 
 
-def handle(core: Core, route: Route, params: dict[str, str], query: str, body: bytes) -> Reply:
+def handle(
+    core: Core, route: Route, params: dict[str, str], *, path: str, query: str, body: bytes
+) -> Reply:
     """Run a matched route against the state (the caller holds ``core.lock``)."""
     repo = core.repo(f"{unquote(params['owner'])}/{unquote(params['name'])}")
     if repo is None:
         raise ApiError(404, "Not Found")
     core.settle(repo)
-    return route.handler(Call(core, repo, params, parse_qs(query), body))
+    return route.handler(Call(core, repo, path, params, parse_qs(query), body))

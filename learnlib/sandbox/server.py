@@ -440,8 +440,15 @@ class SandboxGitHub:
         else:
             route, params = incoming.route
             try:
-                reply = rest.handle(self.core, route, params, incoming.query, incoming.body)
-                response = _Response(reply.status, reply.payload)
+                reply = rest.handle(
+                    self.core,
+                    route,
+                    params,
+                    path=incoming.path,
+                    query=incoming.query,
+                    body=incoming.body,
+                )
+                response = _Response(reply.status, reply.payload, reply.headers)
             except ApiError as err:
                 response = _error(err.status, err.message, err.headers)
         if fault is not None:  # fail_after: the change is made, the answer is an error
