@@ -139,7 +139,10 @@ def dispatch_inputs(wf: Workflow) -> dict[str, Any] | None:
         return {}
     if not isinstance(on, dict) or "workflow_dispatch" not in on:
         return None
-    inputs = (on["workflow_dispatch"] or {}).get("inputs") or {}
+    spec = on["workflow_dispatch"]
+    inputs = spec.get("inputs") if isinstance(spec, dict) else None
+    if not isinstance(inputs, dict):
+        return {}
     return {str(k): v if isinstance(v, dict) else {} for k, v in inputs.items()}
 
 

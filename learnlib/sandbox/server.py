@@ -240,7 +240,7 @@ class SandboxGitHub:
         with self.core.lock:
             self.core.dispatch_edits.append(DispatchEdit(number, transform, repo))
 
-    def set_workflow_yaml(self, file: str, text: str, *, repo: str = DEMO_REPO) -> None:
+    def set_workflow_yaml(self, file: str, text: str, repo: str = DEMO_REPO) -> None:
         """Replace the text of workflow ``file`` (e.g. ``learn-async.yml``): what ``contents/``
         serves and what a dispatch is checked against (trigger, declared and required inputs,
         run-name)."""
