@@ -51,7 +51,6 @@ ENDPOINTS = frozenset(
         "pr_merge",  # GraphQL mutation mergePullRequest
         "introspection",  # GraphQL __type(...) feature detection
         "graphql",  # any other GraphQL request
-        "repo_get",  # REST GET /repos/O/R
         "workflow_list",  # REST GET /repos/O/R/actions/workflows
         "workflow_get",  # REST GET /repos/O/R/actions/workflows/W
         "workflow_dispatch",  # REST POST /repos/O/R/actions/workflows/W/dispatches

@@ -42,15 +42,12 @@ class Call:
     body: bytes
 
 
-Handler = Callable[[Call], Reply]
-
-
 @dataclass(frozen=True)
 class Route:
     method: str
     pattern: re.Pattern[str]
     endpoint: str
-    handler: Handler
+    handler: Callable[[Call], Reply]
 
 
 # ---------------------------------------------------------------------------------- JSON shapes
@@ -206,23 +203,6 @@ def _visible_runs(call: Call, workflow_id: int | None) -> Reply:
 
 
 # ---------------------------------------------------------------------------------- handlers
-
-
-def _get_repo(call: Call) -> Reply:
-    repo = call.repo
-    return Reply(
-        200,
-        {
-            "id": 1,
-            "name": repo.name,
-            "full_name": repo.full_name,
-            "owner": {"login": repo.owner, "type": repo.owner_type},
-            "private": False,
-            "html_url": f"{WEB_URL}/{repo.full_name}",
-            "url": _repo_url(repo),
-            "default_branch": repo.default_branch,
-        },
-    )
 
 
 def _list_workflows(call: Call) -> Reply:
@@ -398,7 +378,6 @@ def create_run(
 
 _REPO = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
 ROUTES = [
-    Route("GET", re.compile(_REPO), "repo_get", _get_repo),
     Route("GET", re.compile(_REPO + r"/actions/workflows"), "workflow_list", _list_workflows),
     Route(
         "GET",

@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 from learnlib.sandbox import rest
 from learnlib.sandbox.core import (
-    API_URL,
     ApiError,
     BranchDeletion,
     Core,
@@ -110,7 +109,6 @@ class SandboxGitHub:
         self.core = Core(state if state is not None else demo_state(), path)
         self.core.dirty = path is not None  # write the file as soon as the sandbox starts
         self.latency = latency
-        self.require_token = True
         self._schema = build_schema(self.core)
         self._httpd: _QuietServer | None = None
         self._thread: threading.Thread | None = None
@@ -163,10 +161,6 @@ class SandboxGitHub:
     @property
     def proxy_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def api_url(self) -> str:
-        return API_URL
 
     def gh_env(self, tmpdir: Path, repo: str | None = None) -> dict[str, str]:
         """A complete environment for running the real gh against this sandbox.
@@ -413,7 +407,7 @@ class SandboxGitHub:
         return response
 
     def _answer(self, incoming: _Incoming) -> _Response:
-        if self.require_token and not incoming.headers.get("authorization"):
+        if not incoming.headers.get("authorization"):
             return _error(401, "Requires authentication")
         limited = self.core.secondary_limit(incoming.method, incoming.path, incoming.body)
         if limited is not None:
