@@ -46,14 +46,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         f"{len(queries)} distinct GraphQL queries from {', '.join(senders)}; "
         f"{len(problems)} refused by GitHub's schema {'@'.join(github_schemas.GRAPHQL_SCHEMA)}"
     )
-    _query_report.extend(problems)
+    _query_report.extend("  " + problem for problem in problems)
     if problems and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _query_report:
-        terminalreporter.write_sep("=", "gh's GraphQL queries against GitHub's schema")
+        verdict = " (this fails the run)" if _query_report[-1].startswith("  ") else ""
+        terminalreporter.write_sep("=", f"gh's GraphQL queries against GitHub's schema{verdict}")
         for line in _query_report:
             terminalreporter.write_line(line)
 
