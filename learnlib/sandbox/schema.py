@@ -232,15 +232,17 @@ def _search(core: Core, query: str, type: str, **args: Any) -> Page:
     """``search(type: ISSUE)``: the qualifiers gh writes (repo, label, state, is, type, author)."""
     if type != "ISSUE":
         raise _error(f"The sandbox answers only ISSUE searches, not {type}.", "UNPROCESSABLE")
-    repos, tests = core.state.repos, []
-    for word in shlex.split(query):
+    try:
+        words = shlex.split(query)
+    except ValueError as err:
+        raise _error(f"The search query does not parse: {err}.", "INVALID") from None
+    tests = []
+    for word in words:
         qualified = _QUALIFIER.fullmatch(word)
         negate, key, value = qualified.groups() if qualified else ("", "", word)
         tests.append(_qualifier(key.lower(), value, word, negate=bool(negate)))
-        if key == "repo" and not negate:
-            repos = [r for r in repos if r.full_name.lower() == value.lower()]
-    found = [Item(repo, issue) for repo in repos for issue in repo.issues]
-    found += [Item(repo, pr) for repo in repos for pr in repo.pull_requests]
+    found = [Item(repo, issue) for repo in core.state.repos for issue in repo.issues]
+    found += [Item(repo, pr) for repo in core.state.repos for pr in repo.pull_requests]
     found = [item for item in found if all(test(item) for test in tests)]
     ordered = _ordered(found, {"field": "CREATED_AT", "direction": "DESC"})
     return _page("search", ordered, args, last_is_size=True)
