@@ -105,6 +105,7 @@ def run_json(repo: Repo, run: Run) -> dict[str, Any]:
         "actor": actor,
         "triggering_actor": actor,
         "jobs_url": f"{api}/jobs",
+        "check_suite_url": f"{_repo_url(repo)}/check-suites/{run.id}",
         "logs_url": f"{api}/logs",
         "artifacts_url": f"{api}/artifacts",
         "cancel_url": f"{api}/cancel",
