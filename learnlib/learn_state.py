@@ -118,7 +118,7 @@ def with_learn_state(
     if run_update:
         try:
             return _within_limit(
-                plan_header.set_values(body, {"learn_status": PENDING} | run_update)
+                plan_header.set_values(body, {"learn_status": PENDING, **run_update})
             )
         except (plan_header.PlanHeaderError, BodyTooLong) as error:
             warnings.append(f"learn_run_id was not written: {error}")
@@ -130,6 +130,11 @@ class BodyTooLong(ValueError):
 
 
 BODY_LIMIT = 65_536
+
+
+def checked_size(body: str) -> str:
+    """The body, or BodyTooLong when GitHub would refuse it."""
+    return _within_limit(body)
 
 
 def _within_limit(body: str) -> str:
