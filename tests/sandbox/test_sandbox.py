@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from learnlib.sandbox import DEMO_REPO, SandboxGitHub
+from learnlib.sandbox.seed import DEMO_REPO
+from learnlib.sandbox.server import SandboxGitHub
 
 pytestmark = [
     pytest.mark.contract,
