@@ -35,11 +35,13 @@ from learnlib.sandbox.core import (
     EditRecord,
     Fault,
     MergeRecord,
+    RateLimit,
     RequestRecord,
+    check_run,
 )
 from learnlib.sandbox.schema import answer, operation_info
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
-from learnlib.sandbox.state import Issue, Repo, SandboxState
+from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, Workflow
 
 __all__ = ["DEMO_REPO", "SandboxGitHub", "serve"]
 
@@ -88,7 +90,9 @@ class SandboxGitHub:
 
     Knobs: ``latency`` (seconds added to every request), ``run_delay`` (a dispatched run shows in
     run list/view only after this many seconds), :meth:`fail_next`, :meth:`fail_after`,
-    :meth:`edit_during_dispatch`, :meth:`set_run_status`. Records: :attr:`requests`,
+    :meth:`edit_during_dispatch`, :meth:`set_workflow_yaml`, :meth:`add_run`,
+    :meth:`set_run_status`, :meth:`finish_runs`, :meth:`finish_run_after`,
+    :meth:`secondary_rate_limit`. Records: :attr:`requests`,
     :attr:`dispatches`, :attr:`edits`, :attr:`merges`, :attr:`branch_deletions` (snapshots).
     """
 
@@ -234,17 +238,84 @@ class SandboxGitHub:
         with self.core.lock:
             self.core.dispatch_edits.append(DispatchEdit(number, transform, repo))
 
+    def set_workflow_yaml(self, file: str, text: str, repo: str = DEMO_REPO) -> None:
+        """Replace the text of workflow ``file`` (e.g. ``learn-async.yml``): what ``contents/``
+        serves and what a dispatch is checked against (trigger, declared and required inputs,
+        run-name)."""
+        with self.core.lock:
+            self._workflow(repo, file)[1].yaml = text
+            self.core.dirty = True
+
+    def add_run(
+        self,
+        workflow: str = "learn-async.yml",
+        *,
+        title: str,
+        status: str = "completed",
+        conclusion: str | None = "success",
+        event: str = "workflow_dispatch",
+        created_at: str | None = None,
+        repo: str = DEMO_REPO,
+    ) -> int:
+        """Add a run of ``workflow`` (visible at once, next id) and return its id. A run whose
+        status is not ``completed`` has no conclusion; ``created_at`` defaults to now."""
+        check_run(status, conclusion)
+        with self.core.lock:
+            target, wf = self._workflow(repo, workflow)
+            run = rest.create_run(self.core, target, wf, title, event=event, created_at=created_at)
+            run.status = status
+            run.conclusion = conclusion if status == "completed" else None
+            return run.id
+
     def set_run_status(
         self, run_id: int, status: str, conclusion: str | None = None, *, repo: str = ""
     ) -> None:
-        """Move a run on (e.g. to ``completed``/``success``) for tests that poll it."""
+        """Move a run on (e.g. to ``completed``/``success``); it cancels a scheduled finish."""
+        check_run(status, conclusion)
         with self.core.lock:
-            for candidate in self.core.state.repos:
-                run = candidate.run(run_id)
-                if run is not None and repo in ("", candidate.full_name):
-                    run.status, run.conclusion = status, conclusion
-                    self.core.dirty = True
-                    return
+            run = self._run(run_id, repo)
+            run.status, run.conclusion = status, conclusion
+            run.start_at = run.finish_at = None
+            self.core.dirty = True
+
+    def finish_runs(self, after: float | None, conclusion: str = "success") -> None:
+        """Every run dispatched from now on is queued, in_progress from ``after/2`` seconds after
+        its creation, and completed with ``conclusion`` at ``after`` seconds (``None``: runs stay
+        queued). Evaluated lazily on every REST request."""
+        check_run(conclusion=conclusion, after=after or 0.0)
+        with self.core.lock:
+            self.core.finish_after, self.core.finish_conclusion = after, conclusion
+
+    def finish_run_after(
+        self, run_id: int, after: float, conclusion: str = "success", *, repo: str = ""
+    ) -> None:
+        """Run ``run_id`` goes in_progress in ``after/2`` seconds (if queued) and completes with
+        ``conclusion`` in ``after`` seconds from now."""
+        with self.core.lock:
+            self.core.schedule(self._run(run_id, repo), time.time(), after, conclusion)
+
+    def secondary_rate_limit(self, limit: int, window: float, retry_after: int = 60) -> None:
+        """Past ``limit`` content-creating requests (POST/PATCH/PUT/DELETE, GraphQL mutations)
+        in any ``window`` seconds, answer GitHub's 403 "You have exceeded a secondary rate
+        limit..." with ``Retry-After: retry_after`` and change nothing. Refused requests do not
+        count towards the window."""
+        if limit < 0 or window <= 0:
+            raise ValueError("limit must be zero or more and window more than zero seconds")
+        with self.core.lock:
+            self.core.rate_limit = RateLimit(limit, window, retry_after)
+
+    def _workflow(self, repo: str, file: str) -> tuple[Repo, Workflow]:
+        target = self._repo(repo)
+        wf = target.workflow(file)
+        if wf is None:
+            raise KeyError(f"no workflow {file} in {repo}")
+        return target, wf
+
+    def _run(self, run_id: int, repo: str) -> Run:
+        for candidate in self.core.state.repos:
+            run = candidate.run(run_id)
+            if run is not None and repo in ("", candidate.full_name):
+                return run
         raise KeyError(f"no run {run_id}")
 
     # ------------------------------------------------------------------ state and records
@@ -342,6 +413,9 @@ class SandboxGitHub:
     def _answer(self, incoming: _Incoming) -> _Response:
         if self.require_token and not incoming.headers.get("authorization"):
             return _error(401, "Requires authentication")
+        limited = self.core.secondary_limit(incoming.method, incoming.path, incoming.body)
+        if limited is not None:
+            return _error(limited.status, limited.message, limited.headers)
         fault = self.core.take_fault(incoming.endpoint)
         if fault is not None and not fault.after:
             retry = fault.retry_after
@@ -355,8 +429,15 @@ class SandboxGitHub:
         else:
             route, params = incoming.route
             try:
-                reply = rest.handle(self.core, route, params, incoming.query, incoming.body)
-                response = _Response(reply.status, reply.payload)
+                reply = rest.handle(
+                    self.core,
+                    route,
+                    params,
+                    path=incoming.path,
+                    query=incoming.query,
+                    body=incoming.body,
+                )
+                response = _Response(reply.status, reply.payload, reply.headers)
             except ApiError as err:
                 response = _error(err.status, err.message, err.headers)
         if fault is not None:  # fail_after: the change is made, the answer is an error
