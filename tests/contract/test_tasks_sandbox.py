@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,15 @@ INVOKE = str(Path(sys.executable).with_name("invoke"))
 
 
 def invoke(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any], str]:
-    """Run invoke from outside any git checkout (as gh pr merge wants), tasks from ROOT."""
+    """Run invoke from outside any git checkout (as gh pr merge wants), tasks from ROOT, with
+    temporary and cache directories of its own (gh caches answers under both)."""
+    caches = {name: tmp_path / name for name in ("TMPDIR", "XDG_CACHE_HOME")}
+    for path in caches.values():
+        path.mkdir(exist_ok=True)
     done = subprocess.run(
         [INVOKE, "-r", str(ROOT), *args],
         cwd=tmp_path,
+        env=os.environ | {name: str(path) for name, path in caches.items()},
         capture_output=True,
         text=True,
         timeout=120,
