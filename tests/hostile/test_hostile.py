@@ -705,7 +705,10 @@ READ_FAILURE = {
 GH_FAULTS = ("gh-missing", "timeout", "connection-refused")
 HTTP_FAULTS = ("401", "404", "422", "429", "502")
 RECOVERABLE = ("dispatch", "re-read", "issue-edit")  # also tried with one 502 a retry gets past
-RUN_LIST_STEPS = ("run-list-lookup", "run-list")  # only a gh that prints no run gets there
+# The first `gh run list` is the decision's listing, read beside the issue on every gh; only a gh
+# that prints no run lists again after the dispatch, and only there is the workflow looked up a
+# third time.
+RUN_LIST_STEPS = ("run-list-lookup",)
 
 
 def fault_case(step: str, kind: str, **kw: Any) -> FaultCase:
