@@ -19,24 +19,6 @@ from typing import Any
 
 from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, iso_now
 
-__all__ = [
-    "API_URL",
-    "CONCLUSIONS",
-    "ENDPOINTS",
-    "RUN_STATUSES",
-    "WEB_URL",
-    "ApiError",
-    "BranchDeletion",
-    "Core",
-    "DispatchEdit",
-    "DispatchRecord",
-    "EditRecord",
-    "Fault",
-    "MergeRecord",
-    "RequestRecord",
-    "check_run",
-]
-
 #: Where gh sends API calls for GH_HOST=github.localhost, and the matching web address.
 API_URL = "http://api.github.localhost"
 WEB_URL = "http://github.localhost"

@@ -18,8 +18,6 @@ from ruamel.yaml.error import YAMLError
 from learnlib.sandbox.core import API_URL, WEB_URL, ApiError, BranchDeletion, Core, DispatchRecord
 from learnlib.sandbox.state import Repo, Run, Workflow, iso_now
 
-__all__ = ["Reply", "Route", "create_run", "handle", "match_route", "run_json"]
-
 _INPUT_EXPR = re.compile(r"\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}")
 
 

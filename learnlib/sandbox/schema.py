@@ -44,7 +44,6 @@ except ImportError as missing:  # pragma: no cover - exercised where the extra i
         "the GitHub sandbox needs graphql-core: pip install 'learnlib[sandbox]'"
     ) from missing
 
-__all__ = ["RULES", "answer", "operation_info", "schema"]
 
 #: The validation rules GitHub applies. Like graphql-ruby, GitHub lets ``... on Issue { state }``
 #: and ``... on PullRequest { state }`` share a response name though their enums differ (gh's

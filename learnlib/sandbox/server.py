@@ -42,8 +42,6 @@ from learnlib.sandbox.schema import answer, operation_info
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, Workflow
 
-__all__ = ["DEMO_REPO", "SandboxGitHub", "serve"]
-
 _DOCS = "https://docs.github.com/rest"
 _GRAPHQL_OPERATIONS = {
     "IssueByNumber": "issue_view",

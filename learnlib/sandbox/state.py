@@ -14,20 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = [
-    "Issue",
-    "Label",
-    "PullRequest",
-    "Repo",
-    "Run",
-    "SandboxState",
-    "Workflow",
-    "decode_node_id",
-    "iso_now",
-    "iso_time",
-    "node_id",
-]
-
 
 def iso_time(epoch: float) -> str:
     """A time as GitHub writes it: ``2026-01-20T09:12:44Z``."""
