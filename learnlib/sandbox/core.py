@@ -6,7 +6,6 @@ half-applied change and the records are consistent with the state.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import threading
@@ -67,19 +66,6 @@ def check_run(status: str = "queued", conclusion: str | None = None, after: floa
             raise ValueError(f"{what} must be one of {sorted(allowed)}, not {value!r}")
     if after < 0:
         raise ValueError("after must be zero or more seconds")
-
-
-def _content_creating(method: str, path: str, body: bytes) -> bool:
-    """POST/PATCH/PUT/DELETE, except a GraphQL POST that is not a mutation."""
-    if method not in {"POST", "PATCH", "PUT", "DELETE"}:
-        return False
-    if not path.endswith("/graphql"):
-        return True
-    try:
-        query = json.loads(body).get("query")
-    except (ValueError, AttributeError):
-        return False
-    return isinstance(query, str) and query.lstrip().startswith("mutation")
 
 
 class ApiError(Exception):
@@ -204,11 +190,11 @@ class Core:
                 queue.pop(0)
             return fault
 
-    def secondary_limit(self, method: str, path: str, body: bytes) -> ApiError | None:
+    def secondary_limit(self, creating: bool) -> ApiError | None:
         """GitHub's 403 when a content-creating request is one too many for the window."""
         with self.lock:
             limit = self.rate_limit
-            if limit is None or not _content_creating(method, path, body):
+            if limit is None or not creating:
                 return None
             now = time.time()
             limit.hits = [t for t in limit.hits if t > now - limit.window]

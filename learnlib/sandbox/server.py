@@ -391,10 +391,10 @@ class SandboxGitHub:
             self.core.requests.append(
                 RequestRecord(
                     method,
-                    incoming.shown_path,
+                    incoming.path + (f"?{incoming.query}" if incoming.query else ""),
                     incoming.operation,
                     incoming.endpoint,
-                    incoming.text,
+                    body.decode("utf-8", errors="replace"),
                     arrived,
                     response.status,
                 )
@@ -405,7 +405,7 @@ class SandboxGitHub:
     def _answer(self, incoming: _Incoming) -> _Response:
         if not incoming.headers.get("authorization"):
             return _error(401, "Requires authentication")
-        limited = self.core.secondary_limit(incoming.method, incoming.path, incoming.body)
+        limited = self.core.secondary_limit(incoming.creating)
         if limited is not None:
             return _error(limited.status, limited.message, limited.headers)
         fault = self.core.take_fault(incoming.endpoint)
@@ -460,16 +460,9 @@ class _Incoming:
     headers: dict[str, str]
     endpoint: str = "unknown"
     operation: str | None = None
+    creating: bool = False  # content-creating: counts towards the secondary rate limit
     graphql: dict[str, Any] | None = None  # the decoded GraphQL request, for POST /graphql
     route: tuple[rest.Route, dict[str, str]] | None = None
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
-
-    @property
-    def shown_path(self) -> str:
-        return self.path + (f"?{self.query}" if self.query else "")
 
     @classmethod
     def parse(cls, method: str, target: str, body: bytes, headers: dict[str, str]) -> _Incoming:
@@ -482,25 +475,28 @@ class _Incoming:
             except ValueError:
                 request = None
             incoming.graphql = request if isinstance(request, dict) else {}
-            incoming.operation, incoming.endpoint = _classify_graphql(incoming.graphql)
+            kind, incoming.operation, incoming.endpoint = _classify_graphql(incoming.graphql)
+            incoming.creating = kind == "mutation"
         else:
+            incoming.creating = method in {"POST", "PATCH", "PUT", "DELETE"}
             incoming.route = rest.match_route(method, path)
             if incoming.route is not None:
                 incoming.endpoint = incoming.route[0].endpoint
         return incoming
 
 
-def _classify_graphql(request: dict[str, Any]) -> tuple[str | None, str]:
+def _classify_graphql(request: dict[str, Any]) -> tuple[str, str | None, str]:
+    """(operation kind, operation name, symbolic endpoint) of a GraphQL request."""
     query, name = request.get("query"), request.get("operationName")
     if not isinstance(query, str):
-        return None, "graphql"
+        return "invalid", None, "graphql"
     kind, name, fields = operation_info(query, name if isinstance(name, str) else None)
     for root_field in fields:
         if root_field in _GRAPHQL_ROOT_FIELDS:
-            return name, _GRAPHQL_ROOT_FIELDS[root_field]
+            return kind, name, _GRAPHQL_ROOT_FIELDS[root_field]
     if kind == "query" and name in _GRAPHQL_OPERATIONS:
-        return name, _GRAPHQL_OPERATIONS[name]
-    return name, "graphql"
+        return kind, name, _GRAPHQL_OPERATIONS[name]
+    return kind, name, "graphql"
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -568,8 +564,9 @@ def serve(
         url = sandbox.proxy_url
         env = sandbox.gh_env(Path(tempfile.mkdtemp(prefix="sandbox-gh-")), DEMO_REPO)
         print(f"# GitHub sandbox listening on {sandbox.proxy_url}", file=out)
-        for name in _EXPORTS:
-            print(f"export {name}={shlex.quote(env[name])}", file=out)
+        for name, value in env.items():
+            if os.environ.get(name) != value:
+                print(f"export {name}={shlex.quote(value)}", file=out)
         print("unset NO_PROXY no_proxy GITHUB_TOKEN", file=out)
         print("# then try: gh issue view 5406 --json number,title,labels", file=out)
         print("# Ctrl-C to stop", file=out, flush=True)
@@ -588,18 +585,3 @@ def serve(
         "dispatches": len(sandbox.dispatches),
         "edits": len(sandbox.edits),
     }
-
-
-_EXPORTS = (
-    "GH_HOST",
-    "GH_TOKEN",
-    "HTTP_PROXY",
-    "http_proxy",
-    "GH_CONFIG_DIR",
-    "TMPDIR",
-    "XDG_CACHE_HOME",
-    "GH_NO_UPDATE_NOTIFIER",
-    "GH_PROMPT_DISABLED",
-    "NO_COLOR",
-    "GH_REPO",
-)
