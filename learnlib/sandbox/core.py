@@ -35,10 +35,8 @@ ENDPOINTS = frozenset(
         "workflow_list",  # REST GET /repos/O/R/actions/workflows
         "workflow_get",  # REST GET /repos/O/R/actions/workflows/W
         "workflow_dispatch",  # REST POST /repos/O/R/actions/workflows/W/dispatches
-        "run_list",  # REST GET .../actions/runs or .../actions/workflows/W/runs
+        "run_list",  # REST GET /repos/O/R/actions/workflows/W/runs
         "run_view",  # REST GET /repos/O/R/actions/runs/ID
-        "run_jobs",  # REST GET /repos/O/R/actions/runs/ID/jobs
-        "run_artifacts",  # REST GET /repos/O/R/actions/runs/ID/artifacts
         "branch_delete",  # REST DELETE /repos/O/R/git/refs/heads/B (or heads%2FB)
         "contents_get",  # REST GET /repos/O/R/contents/PATH?ref=REF (workflow files)
         "unknown",  # anything else (answered 404)
