@@ -43,7 +43,7 @@ class Call:
 @dataclass(frozen=True)
 class Route:
     method: str
-    pattern: re.Pattern[str]
+    pattern: str
     endpoint: str
     handler: Callable[[Call], Reply]
 
@@ -356,35 +356,21 @@ def create_run(
 # ---------------------------------------------------------------------------------- routing
 
 _REPO = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
-ROUTES = [
-    Route("GET", re.compile(_REPO + r"/actions/workflows"), "workflow_list", _list_workflows),
-    Route(
-        "GET",
-        re.compile(_REPO + r"/actions/workflows/(?P<workflow>[^/]+)"),
-        "workflow_get",
-        _get_workflow,
-    ),
-    Route(
-        "POST",
-        re.compile(_REPO + r"/actions/workflows/(?P<workflow>[^/]+)/dispatches"),
-        "workflow_dispatch",
-        _dispatch,
-    ),
-    Route(
-        "GET",
-        re.compile(_REPO + r"/actions/workflows/(?P<workflow>[^/]+)/runs"),
-        "run_list",
-        _workflow_runs,
-    ),
-    Route("GET", re.compile(_REPO + r"/actions/runs/(?P<run_id>\d+)"), "run_view", _get_run),
-    Route("DELETE", re.compile(_REPO + r"/git/refs/(?P<ref>.+)"), "branch_delete", _delete_branch),
-    Route("GET", re.compile(_REPO + r"/contents/(?P<path>.+)"), "contents_get", _contents),
+_WORKFLOW = r"/actions/workflows/(?P<workflow>[^/]+)"
+ROUTES = [  # method, path after /repos/OWNER/NAME, endpoint, handler
+    Route("GET", r"/actions/workflows", "workflow_list", _list_workflows),
+    Route("GET", _WORKFLOW, "workflow_get", _get_workflow),
+    Route("POST", _WORKFLOW + "/dispatches", "workflow_dispatch", _dispatch),
+    Route("GET", _WORKFLOW + "/runs", "run_list", _workflow_runs),
+    Route("GET", r"/actions/runs/(?P<run_id>\d+)", "run_view", _get_run),
+    Route("DELETE", r"/git/refs/(?P<ref>.+)", "branch_delete", _delete_branch),
+    Route("GET", r"/contents/(?P<path>.+)", "contents_get", _contents),
 ]
 
 
 def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     for route in ROUTES:
-        m = route.pattern.fullmatch(path)
+        m = re.fullmatch(_REPO + route.pattern, path)
         if m and route.method == method:
             return route, m.groupdict()
     return None

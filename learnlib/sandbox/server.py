@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +38,7 @@ from learnlib.sandbox.core import (
     RequestRecord,
     check_run,
 )
+from learnlib.sandbox.rest import Reply
 from learnlib.sandbox.schema import answer, operation_info
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, Workflow
@@ -63,34 +64,16 @@ _DEFAULT_MESSAGES = {
 }
 
 
-@dataclass
-class _Response:
-    status: int
-    payload: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def body(self) -> bytes:
-        if self.payload is None:
-            return b""
-        return json.dumps(self.payload, ensure_ascii=False).encode()
-
-
-def _error(
-    status: int, message: str | None = None, headers: dict[str, str] | None = None
-) -> _Response:
+def _error(status: int, message: str | None = None, headers: dict[str, str] | None = None) -> Reply:
     text = message or _DEFAULT_MESSAGES.get(status) or HTTPStatus(status).phrase
-    return _Response(status, {"message": text, "documentation_url": _DOCS}, headers or {})
+    return Reply(status, {"message": text, "documentation_url": _DOCS}, headers or {})
 
 
 class SandboxGitHub:
     """An in-memory GitHub API double on 127.0.0.1, for running the real gh against.
 
     Knobs: ``latency`` (seconds added to every request), ``run_delay`` (a dispatched run shows in
-    run list/view only after this many seconds), :meth:`fail_next`, :meth:`fail_after`,
-    :meth:`edit_during_dispatch`, :meth:`set_workflow_yaml`, :meth:`add_run`,
-    :meth:`set_run_status`, :meth:`finish_runs`, :meth:`finish_run_after`,
-    :meth:`secondary_rate_limit`. Records: :attr:`requests`,
-    :attr:`dispatches`, :attr:`edits`, :attr:`merges`, :attr:`branch_deletions` (snapshots).
+    run list/view only after this many seconds) and the methods below; records are snapshots.
     """
 
     def __init__(
@@ -382,7 +365,7 @@ class SandboxGitHub:
                 records.clear()
 
     # ------------------------------------------------------------------ request handling
-    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> _Response:
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Reply:
         """Answer one request (called by the HTTP handler thread, after the latency)."""
         arrived = time.time()
         incoming = _Incoming.parse(method, target, body, headers)
@@ -402,7 +385,7 @@ class SandboxGitHub:
             self.core.save()
         return response
 
-    def _answer(self, incoming: _Incoming) -> _Response:
+    def _answer(self, incoming: _Incoming) -> Reply:
         if not incoming.headers.get("authorization"):
             return _error(401, "Requires authentication")
         limited = self.core.secondary_limit(incoming.creating)
@@ -421,7 +404,7 @@ class SandboxGitHub:
         else:
             route, params = incoming.route
             try:
-                reply = rest.handle(
+                response = rest.handle(
                     self.core,
                     route,
                     params,
@@ -429,14 +412,13 @@ class SandboxGitHub:
                     query=incoming.query,
                     body=incoming.body,
                 )
-                response = _Response(reply.status, reply.payload, reply.headers)
             except ApiError as err:
                 response = _error(err.status, err.message, err.headers)
         if fault is not None:  # fail_after: the change is made, the answer is an error
             return _error(fault.status, fault.message)
         return response
 
-    def _graphql(self, request: dict[str, Any], agent: str) -> _Response:
+    def _graphql(self, request: dict[str, Any], agent: str) -> Reply:
         query = request.get("query")
         if not isinstance(query, str):
             return _error(400, "Problems parsing JSON")
@@ -446,7 +428,7 @@ class SandboxGitHub:
                 fh.write(json.dumps({"gh": agent, "query": query}) + "\n")
         name = request.get("operationName")
         name = name if isinstance(name, str) else None
-        return _Response(200, answer(self.core, query, request.get("variables"), name))
+        return Reply(200, answer(self.core, query, request.get("variables"), name))
 
 
 @dataclass
@@ -524,7 +506,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = self.server.sandbox.handle(self.command, self.path, body, headers)
         except Exception as exc:  # answer 500 rather than drop the connection
             response = _error(500, f"sandbox error: {exc!r}")
-        payload = response.body()
+        data = response.payload
+        payload = b"" if data is None else json.dumps(data, ensure_ascii=False).encode()
         self.send_response(response.status)
         if payload:
             self.send_header("Content-Type", "application/json; charset=utf-8")
