@@ -8,22 +8,38 @@ from collections.abc import Mapping
 from learnlib import plan_header
 
 LEARN_KEYS = ("learn_status", "learn_run_id")
+
+# erk's vocabulary, exactly: its validator refuses any other value, so learnlib writes no other.
+NOT_STARTED = "not_started"
 PENDING = "pending"
-FORCE_HINT = "`trigger-async-learn --force` dispatches again"
+LEARNED = ("completed_no_plan", "completed_with_plan", "pending_review", "plan_completed")
+LEARN_STATUSES = (NOT_STARTED, PENDING, *LEARNED)
 
 
-def learn_state_reason(header: Mapping[str, object]) -> str | None:
-    """Why this plan needs no new learn run, or None when it does."""
-    status = header.get("learn_status")
+class Stage:
+    """What a header's learn_status says: never learned, a run dispatched, learned, or invalid."""
+
+    NEVER = "never"
+    PENDING = "pending"
+    LEARNED = "learned"
+    INVALID = "invalid"
+
+
+def stage(status: object) -> str:
+    """Absent, null, blank and ``not_started`` mean never learned; any unknown value is invalid."""
+    if plan_header.is_empty(status) or status == NOT_STARTED:
+        return Stage.NEVER
     if status == PENDING:
-        run_id = header.get("learn_run_id")
-        run = f" (run {run_id})" if not plan_header.is_empty(run_id) else ""
-        return (
-            f"learn_status is already pending{run}; `trigger-async-learn --force` dispatches again"
-        )
-    if isinstance(status, str) and status.startswith("completed"):
-        return f"learn_status is already {status}; {FORCE_HINT}"
-    return None
+        return Stage.PENDING
+    if isinstance(status, str) and status in LEARNED:
+        return Stage.LEARNED
+    return Stage.INVALID
+
+
+def invalid_status_sentence(status: object) -> str:
+    """The error for a learn_status outside erk's six values."""
+    valid = ", ".join(LEARN_STATUSES)
+    return f"learn_status {status!r} is not one of erk's values ({valid}, or null)"
 
 
 def updated_body(
@@ -40,6 +56,49 @@ def updated_body(
         return None
     updated = with_learn_state(fresh, header, run_id, warnings)
     return None if updated == fresh else updated
+
+
+def updated_with(
+    first_header: Mapping[str, object],
+    fresh: str,
+    updates: Mapping[str, str | None],
+    warnings: list[str],
+) -> str | None:
+    """The lost-update rule for a repair: ``updates`` applied to the fresh body, or None.
+
+    None when the learn fields changed since the first read (someone else wrote them: left alone,
+    with a warning) or when the body already holds the values.
+    """
+    header = plan_header.read_header(fresh)
+    changed = [key for key in LEARN_KEYS if header.get(key) != first_header.get(key)]
+    if changed:
+        warnings.append(
+            f"someone else changed {', '.join(changed)} since it was read "
+            f"(learn_status is now {header.get('learn_status')!r}); the header was left as it is"
+        )
+        return None
+    updated = _within_limit(plan_header.set_values(fresh, updates))
+    return None if updated == fresh else updated
+
+
+def with_run_id(fresh: str, run_id: int, warnings: list[str]) -> str | None:
+    """The second write on gh < 2.87: learn_run_id of the run found, on the fresh body, or None.
+
+    Written only while the header still says ``pending`` with no run (what the first write left);
+    already naming this run (a concurrent trigger repaired it) is fine; anything else was written
+    by someone else and is left alone.
+    """
+    header = plan_header.read_header(fresh)
+    current = header.get("learn_run_id")
+    if str(current).strip() == str(run_id):
+        return None
+    if header.get("learn_status") != PENDING or not plan_header.is_empty(current):
+        warnings.append(
+            f"learn_run_id was not recorded: someone else changed the header meanwhile "
+            f"(learn_status {header.get('learn_status')!r}, learn_run_id {current!r})"
+        )
+        return None
+    return _within_limit(plan_header.set_values(fresh, {"learn_run_id": str(run_id)}))
 
 
 def with_learn_state(
@@ -59,7 +118,7 @@ def with_learn_state(
     if run_update:
         try:
             return _within_limit(
-                plan_header.set_values(body, {"learn_status": PENDING} | run_update)
+                plan_header.set_values(body, {"learn_status": PENDING, **run_update})
             )
         except (plan_header.PlanHeaderError, BodyTooLong) as error:
             warnings.append(f"learn_run_id was not written: {error}")
@@ -71,6 +130,11 @@ class BodyTooLong(ValueError):
 
 
 BODY_LIMIT = 65_536
+
+
+def checked_size(body: str) -> str:
+    """The body, or BodyTooLong when GitHub would refuse it."""
+    return _within_limit(body)
 
 
 def _within_limit(body: str) -> str:

@@ -9,7 +9,8 @@ from invoke.collection import Collection
 from learnlib.tasks.config import invoke_defaults
 from learnlib.tasks.land import land
 from learnlib.tasks.learn import trigger_async_learn
+from learnlib.tasks.record import record_learn
 from learnlib.tasks.sandbox import demo, sandbox
 
-ns = Collection(trigger_async_learn, land, sandbox, demo)
+ns = Collection(trigger_async_learn, record_learn, land, sandbox, demo)
 ns.configure(invoke_defaults())

@@ -7,6 +7,7 @@ from typing import Any
 
 from learnlib.land import LandResult
 from learnlib.learn import TriggerResult
+from learnlib.record import RecordResult
 
 
 def trigger_payload(result: TriggerResult, pr_number: int | None = None) -> dict[str, Any]:
@@ -105,3 +106,21 @@ def land_error_base(pr_number: int | None) -> dict[str, Any]:
 def render(payload: dict[str, Any]) -> str:
     """One line of JSON (non-ASCII kept as is)."""
     return json.dumps(payload, ensure_ascii=False)
+
+
+def record_payload(result: RecordResult) -> dict[str, Any]:
+    """The task's one JSON object."""
+    payload: dict[str, Any] = {
+        "success": result.success,
+        "issue_number": result.issue_number,
+        "learn_status": result.learn_status,
+        "written": result.written,
+        "changed": list(result.changed),
+    }
+    if not result.success:
+        payload |= {"error": result.error, "error_type": result.error_type, "detail": result.detail}
+    if result.dry_run:
+        payload |= {"dry_run": True, "diff": result.diff}
+    if result.warnings:
+        payload["warnings"] = list(result.warnings)
+    return payload

@@ -18,6 +18,7 @@ Each case is counted in the session tally (tests/hostile/conftest.py), printed a
 
 from __future__ import annotations
 
+import base64
 import difflib
 import json
 import re
@@ -521,11 +522,11 @@ LEARN_STATUS_VALUES = {
     "quoted-pending": ("'pending'", ALREADY),
     "folded-block-pending": (">-\n  pending", ALREADY),
     "completed_no_plan": ("completed_no_plan", ALREADY),
-    "PENDING": ("PENDING", LEARNED),
-    "an-int": ("1", LEARNED),
-    "a-list": ("[pending]", LEARNED),
-    "literal-block-scalar": ("|\n  pending", LEARNED),
-    "block-sequence": ("\n  - pending\n  - again", LEARNED),
+    "PENDING": ("PENDING", "invalid_learn_status"),
+    "an-int": ("1", "invalid_learn_status"),
+    "a-list": ("[pending]", "invalid_learn_status"),
+    "literal-block-scalar": ("|\n  pending", "invalid_learn_status"),
+    "block-sequence": ("\n  - pending\n  - again", "invalid_learn_status"),
 }
 
 
@@ -641,9 +642,9 @@ GH_STEPS = {
 HTTP_TARGETS = {
     "issue-view": ("issue_view", 1),
     "repo-view": ("repo_info", 1),
-    "dispatch-lookup": ("workflow_get", 1),
+    "dispatch-lookup": ("workflow_get", 2),  # #1: the run listing read beside the issue
     "dispatch": ("workflow_dispatch", 1),
-    "run-list-lookup": ("workflow_get", 2),
+    "run-list-lookup": ("workflow_get", 3),
     "run-list": ("run_list", 1),
     "re-read": ("issue_view", 2),
     "issue-edit-lookup": ("issue_view", 3),
@@ -925,7 +926,9 @@ WORKFLOW_VALUES = {
 def sandbox_option_cases() -> Iterator[SandboxOptionCase]:
     """Workflows and refs GitHub does not have: a dispatch failure, nothing edited."""
     for name, workflow in WORKFLOW_VALUES.items():
-        yield SandboxOptionCase(id=f"workflow-{name}", workflow=workflow, expect="dispatch_failed")
+        # the preflight reads ci.yml on the ref and refuses before dispatching (issue 11)
+        expect = "workflow_not_dispatchable" if name == "no-dispatch-trigger" else "dispatch_failed"
+        yield SandboxOptionCase(id=f"workflow-{name}", workflow=workflow, expect=expect)
     for name, ref in (("missing-branch", "no-such-branch"), ("an-option", "--help")):
         yield SandboxOptionCase(id=f"ref-{name}", ref=ref, expect="dispatch_failed")
 
@@ -948,7 +951,11 @@ FAKE_STEPS = {
     "run-list": ("gh", "run", "list", "--workflow", "learn-async.yml", "--json", RUN_FIELDS),
     "re-read": ("gh", "issue", "view", str(ISSUE), "--json", "body"),
     "issue-edit": ("gh", "issue", "edit", str(ISSUE), "--body-file", "-"),
+    "workflow-file": ("gh", "api"),
 }
+LEARN_WORKFLOW_B64 = base64.b64encode(
+    b"on:\n  workflow_dispatch:\n    inputs:\n      issue_number: {required: true}\n"
+).decode("ascii")
 RUN_URL = "https://github.com/o/r/actions/runs/4242\n"  # what gh >= 2.87 prints on a dispatch
 
 
@@ -962,6 +969,7 @@ def good_outputs(body_text: str) -> dict[str, Any]:
         "run-list": [run_output(901, now, display_title=f"Learn #{ISSUE}")],
         "re-read": {"body": body_text},
         "issue-edit": f"https://github.com/o/r/issues/{ISSUE}\n",
+        "workflow-file": {"encoding": "base64", "content": LEARN_WORKFLOW_B64},
     }
 
 
@@ -1093,6 +1101,13 @@ def run_with_fake_gh(fp: Any, case: OutputCase) -> Observed:
             fp.register(list(argv), stdout=stdout, occurrences=3)
         elif step == "run-list":
             fp.register([*argv, "--limit", "20"], stdout=stdout, occurrences=50)
+            # the decision's listing, read before the dispatch: no run of this plan yet (old
+            # queued runs of the plan would rightly stop the dispatch: see test_hostile_runs.py)
+            hostile = case.step == "run-list" and case.id != "run-list-only-old-runs"
+            before = stdout if hostile else "[]\n"
+            fp.register([*argv, "--limit", "100"], stdout=before, occurrences=3)
+        elif step == "workflow-file":
+            fp.register([*argv, fp.any(min=1, max=1)], stdout=stdout, occurrences=3)
         elif step == "issue-edit":
             fp.register(list(argv), stdout=stdout, stdin_callable=capture, occurrences=3)
         else:

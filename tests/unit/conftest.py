@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +41,17 @@ learn_status: null
 # Plan: make the thing
 
 Some prose.
+"""
+
+RUN_LIST = ("gh", "run", "list", "--workflow")
+# A learn workflow that takes the trigger's dispatch (no distinct_id: the dispatch argv is fixed).
+LEARN_WORKFLOW = """name: Learn
+run-name: "Learn #${{ inputs.issue_number }}"
+on:
+  workflow_dispatch:
+    inputs:
+      issue_number: {required: true, type: string}
+jobs: {}
 """
 
 
@@ -103,13 +116,36 @@ class FakeGh:
         occurrences: int = 1,
         stderr: str = "",
         returncode: int = 0,
+        limit: int = 20,
     ) -> None:
         self.fp.register(
-            ["gh", "run", "list", "--workflow", workflow, "--json", RUN_FIELDS, "--limit", "20"],
+            [*RUN_LIST, workflow, "--json", RUN_FIELDS, "--limit", str(limit)],
             stdout=run_list_output(runs) if returncode == 0 else "",
             stderr=stderr,
             returncode=returncode,
             occurrences=occurrences,
+        )
+
+    def workflow_file(
+        self,
+        text: str | None,
+        *,
+        workflow: str = "learn-async.yml",
+        ref: str | None = None,
+        repo: str = "{owner}/{repo}",
+        stderr: str = "HTTP 404: Not Found (https://api.github.com/repos/o/r/contents)\n",
+    ) -> None:
+        """`gh api repos/O/R/contents/.github/workflows/W[?ref=R]`; None answers a 404."""
+        endpoint = f"repos/{repo}/contents/.github/workflows/{workflow}"
+        if ref:
+            endpoint += f"?ref={ref}"
+        if text is None:
+            self.fp.register(["gh", "api", endpoint], stderr=stderr, returncode=1)
+            return
+        content = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        self.fp.register(
+            ["gh", "api", endpoint],
+            stdout=gh_json({"encoding": "base64", "content": content, "name": workflow}),
         )
 
     def repo_view(self, branch: str = "main", occurrences: int = 10) -> None:
@@ -120,13 +156,50 @@ class FakeGh:
         )
         may_not_be_called(self.fp, argv)
 
+    def side_reads(self, occurrences: int = 10, *, optional: bool = False) -> None:
+        """What every trigger reads beside the issue: no runs yet, a workflow that takes it.
+
+        ``optional``: registered for every test by the fixture, so a test that triggers
+        nothing (a refused landing, say) is not failed for not making them.
+        """
+        any_one = self.fp.any(min=1, max=1)
+        run_list = [*RUN_LIST, any_one, "--json", RUN_FIELDS, "--limit", "100", self.fp.any()]
+        self.fp.register(run_list, stdout="[]\n", occurrences=occurrences)
+        content = base64.b64encode(LEARN_WORKFLOW.encode("utf-8")).decode("ascii")
+        api = ["gh", "api", any_one]
+        self.fp.register(
+            api,
+            stdout=gh_json({"encoding": "base64", "content": content}),
+            occurrences=occurrences,
+        )
+        if optional:
+            may_not_be_called(self.fp, run_list)
+            may_not_be_called(self.fp, api)
+
     def count(self, *argv: str) -> int:
         return int(self.fp.call_count(["gh", *argv]))
 
 
-def may_not_be_called(fp: Any, argv: list[str]) -> None:
+def may_not_be_called(fp: Any, argv: list[Any]) -> None:
     """Exempt one registration from the check that every registered gh call is made."""
-    fp.optional_calls = [*getattr(fp, "optional_calls", []), argv]
+    fp.optional_calls = [*getattr(fp, "optional_calls", []), _shown(argv)]
+
+
+@contextmanager
+def tripwires(fp: Any) -> Iterator[None]:
+    """Registrations made inside answer calls that must NOT happen, so a test can count them.
+
+    They are exempt from the every-registration-is-used check: their use is the failure.
+    """
+    before = [id(command) for command in fp.definitions]
+    yield
+    for command in fp.definitions:
+        if id(command) not in before:
+            may_not_be_called(fp, command.command)
+
+
+def _shown(argv: Any) -> str:
+    return " ".join(str(part) for part in argv)
 
 
 @pytest.fixture(autouse=True)
@@ -139,9 +212,9 @@ def _every_registered_gh_call_is_made(request: pytest.FixtureRequest) -> Iterato
     yield
     optional = getattr(fp, "optional_calls", [])
     never = [
-        " ".join(str(part) for part in command.command)
+        _shown(command.command)
         for command in fp.definitions
-        if command not in optional and not any(command == call for call in fp.calls)
+        if _shown(command.command) not in optional and not any(command == call for call in fp.calls)
     ]
     assert not never, f"registered gh calls that were never made: {never}"
 
@@ -168,6 +241,9 @@ def run_task(
 def gh_fake(fp: Any) -> Iterator[FakeGh]:
     fake = FakeGh(fp)
     fake.repo_view()  # looked up beside every issue read unless a ref is given
+    fake.side_reads(
+        optional=True
+    )  # the trigger's run listing and workflow file, read beside the issue
     yield fake
 
 
