@@ -6,7 +6,6 @@ half-applied change and the records are consistent with the state.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import threading
@@ -18,24 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, iso_now
-
-__all__ = [
-    "API_URL",
-    "CONCLUSIONS",
-    "ENDPOINTS",
-    "RUN_STATUSES",
-    "WEB_URL",
-    "ApiError",
-    "BranchDeletion",
-    "Core",
-    "DispatchEdit",
-    "DispatchRecord",
-    "EditRecord",
-    "Fault",
-    "MergeRecord",
-    "RequestRecord",
-    "check_run",
-]
 
 #: Where gh sends API calls for GH_HOST=github.localhost, and the matching web address.
 API_URL = "http://api.github.localhost"
@@ -54,10 +35,8 @@ ENDPOINTS = frozenset(
         "workflow_list",  # REST GET /repos/O/R/actions/workflows
         "workflow_get",  # REST GET /repos/O/R/actions/workflows/W
         "workflow_dispatch",  # REST POST /repos/O/R/actions/workflows/W/dispatches
-        "run_list",  # REST GET .../actions/runs or .../actions/workflows/W/runs
+        "run_list",  # REST GET /repos/O/R/actions/workflows/W/runs
         "run_view",  # REST GET /repos/O/R/actions/runs/ID
-        "run_jobs",  # REST GET /repos/O/R/actions/runs/ID/jobs
-        "run_artifacts",  # REST GET /repos/O/R/actions/runs/ID/artifacts
         "branch_delete",  # REST DELETE /repos/O/R/git/refs/heads/B (or heads%2FB)
         "contents_get",  # REST GET /repos/O/R/contents/PATH?ref=REF (workflow files)
         "unknown",  # anything else (answered 404)
@@ -85,19 +64,6 @@ def check_run(status: str = "queued", conclusion: str | None = None, after: floa
             raise ValueError(f"{what} must be one of {sorted(allowed)}, not {value!r}")
     if after < 0:
         raise ValueError("after must be zero or more seconds")
-
-
-def _content_creating(method: str, path: str, body: bytes) -> bool:
-    """POST/PATCH/PUT/DELETE, except a GraphQL POST that is not a mutation."""
-    if method not in {"POST", "PATCH", "PUT", "DELETE"}:
-        return False
-    if not path.endswith("/graphql"):
-        return True
-    try:
-        query = json.loads(body).get("query")
-    except (ValueError, AttributeError):
-        return False
-    return isinstance(query, str) and query.lstrip().startswith("mutation")
 
 
 class ApiError(Exception):
@@ -222,11 +188,11 @@ class Core:
                 queue.pop(0)
             return fault
 
-    def secondary_limit(self, method: str, path: str, body: bytes) -> ApiError | None:
+    def secondary_limit(self, creating: bool) -> ApiError | None:
         """GitHub's 403 when a content-creating request is one too many for the window."""
         with self.lock:
             limit = self.rate_limit
-            if limit is None or not _content_creating(method, path, body):
+            if limit is None or not creating:
                 return None
             now = time.time()
             limit.hits = [t for t in limit.hits if t > now - limit.window]

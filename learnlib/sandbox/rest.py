@@ -18,8 +18,6 @@ from ruamel.yaml.error import YAMLError
 from learnlib.sandbox.core import API_URL, WEB_URL, ApiError, BranchDeletion, Core, DispatchRecord
 from learnlib.sandbox.state import Repo, Run, Workflow, iso_now
 
-__all__ = ["Reply", "Route", "create_run", "handle", "match_route", "run_json"]
-
 _INPUT_EXPR = re.compile(r"\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}")
 
 
@@ -45,7 +43,7 @@ class Call:
 @dataclass(frozen=True)
 class Route:
     method: str
-    pattern: re.Pattern[str]
+    pattern: str
     endpoint: str
     handler: Callable[[Call], Reply]
 
@@ -188,11 +186,10 @@ def _branch(repo: Repo, ref: str) -> str | None:
     return branch if branch in repo.branches else None
 
 
-def _visible_runs(call: Call, workflow_id: int | None) -> Reply:
+def _workflow_runs(call: Call) -> Reply:
     repo, query, now = call.repo, call.query, time.time()
-    runs = [r for r in repo.runs if r.visible_at <= now]
-    if workflow_id is not None:
-        runs = [r for r in runs if r.workflow_id == workflow_id]
+    wf = _workflow(repo, call.params["workflow"])
+    runs = [r for r in repo.runs if r.visible_at <= now and r.workflow_id == wf.id]
     for key, attr in (("event", "event"), ("branch", "head_branch"), ("actor", "actor")):
         if query.get(key):
             runs = [r for r in runs if getattr(r, attr) == query[key][0]]
@@ -214,30 +211,11 @@ def _get_workflow(call: Call) -> Reply:
     return Reply(200, workflow_json(call.repo, _workflow(call.repo, call.params["workflow"])))
 
 
-def _workflow_runs(call: Call) -> Reply:
-    workflow = _workflow(call.repo, call.params["workflow"])
-    return _visible_runs(call, workflow.id)
-
-
-def _repo_runs(call: Call) -> Reply:
-    return _visible_runs(call, None)
-
-
 def _get_run(call: Call) -> Reply:
     run = call.repo.run(int(call.params["run_id"]))
     if run is None or run.visible_at > time.time():
         raise ApiError(404, "Not Found")
     return Reply(200, run_json(call.repo, run))
-
-
-def _run_jobs(call: Call) -> Reply:
-    _get_run(call)
-    return Reply(200, {"total_count": 0, "jobs": []})
-
-
-def _run_artifacts(call: Call) -> Reply:
-    _get_run(call)
-    return Reply(200, {"total_count": 0, "artifacts": []})
 
 
 def _contents(call: Call) -> Reply:
@@ -378,43 +356,21 @@ def create_run(
 # ---------------------------------------------------------------------------------- routing
 
 _REPO = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
-ROUTES = [
-    Route("GET", re.compile(_REPO + r"/actions/workflows"), "workflow_list", _list_workflows),
-    Route(
-        "GET",
-        re.compile(_REPO + r"/actions/workflows/(?P<workflow>[^/]+)"),
-        "workflow_get",
-        _get_workflow,
-    ),
-    Route(
-        "POST",
-        re.compile(_REPO + r"/actions/workflows/(?P<workflow>[^/]+)/dispatches"),
-        "workflow_dispatch",
-        _dispatch,
-    ),
-    Route(
-        "GET",
-        re.compile(_REPO + r"/actions/workflows/(?P<workflow>[^/]+)/runs"),
-        "run_list",
-        _workflow_runs,
-    ),
-    Route("GET", re.compile(_REPO + r"/actions/runs"), "run_list", _repo_runs),
-    Route("GET", re.compile(_REPO + r"/actions/runs/(?P<run_id>\d+)"), "run_view", _get_run),
-    Route("GET", re.compile(_REPO + r"/actions/runs/(?P<run_id>\d+)/jobs"), "run_jobs", _run_jobs),
-    Route(
-        "GET",
-        re.compile(_REPO + r"/actions/runs/(?P<run_id>\d+)/artifacts"),
-        "run_artifacts",
-        _run_artifacts,
-    ),
-    Route("DELETE", re.compile(_REPO + r"/git/refs/(?P<ref>.+)"), "branch_delete", _delete_branch),
-    Route("GET", re.compile(_REPO + r"/contents/(?P<path>.+)"), "contents_get", _contents),
+_WORKFLOW = r"/actions/workflows/(?P<workflow>[^/]+)"
+ROUTES = [  # method, path after /repos/OWNER/NAME, endpoint, handler
+    Route("GET", r"/actions/workflows", "workflow_list", _list_workflows),
+    Route("GET", _WORKFLOW, "workflow_get", _get_workflow),
+    Route("POST", _WORKFLOW + "/dispatches", "workflow_dispatch", _dispatch),
+    Route("GET", _WORKFLOW + "/runs", "run_list", _workflow_runs),
+    Route("GET", r"/actions/runs/(?P<run_id>\d+)", "run_view", _get_run),
+    Route("DELETE", r"/git/refs/(?P<ref>.+)", "branch_delete", _delete_branch),
+    Route("GET", r"/contents/(?P<path>.+)", "contents_get", _contents),
 ]
 
 
 def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     for route in ROUTES:
-        m = route.pattern.fullmatch(path)
+        m = re.fullmatch(_REPO + route.pattern, path)
         if m and route.method == method:
             return route, m.groupdict()
     return None

@@ -44,7 +44,6 @@ except ImportError as missing:  # pragma: no cover - exercised where the extra i
         "the GitHub sandbox needs graphql-core: pip install 'learnlib[sandbox]'"
     ) from missing
 
-__all__ = ["RULES", "answer", "operation_info", "schema"]
 
 #: The validation rules GitHub applies. Like graphql-ruby, GitHub lets ``... on Issue { state }``
 #: and ``... on PullRequest { state }`` share a response name though their enums differ (gh's
@@ -72,8 +71,6 @@ class Owner:
 @dataclass(frozen=True)
 class PageInfo:
     has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
     end_cursor: str | None
 
 
@@ -137,8 +134,7 @@ def _page(
     if last is not None:
         start = max(start, end - last)
     nodes = items[start:end]
-    cursors = (_cursor(start), _cursor(end - 1)) if nodes else (None, None)
-    return Page(nodes, len(items), PageInfo(end < len(items), start > 0, *cursors))
+    return Page(nodes, len(items), PageInfo(end < len(items), _cursor(end - 1) if nodes else None))
 
 
 def _ordered(items: list[Item], order: dict[str, str] | None) -> list[Item]:
@@ -168,31 +164,26 @@ def _repository(core: Core, owner: str, name: str, **_: Any) -> Repo:
     return repo
 
 
-_WHAT = {"Issue": "an Issue", "PullRequest": "a PullRequest", "": "an issue or pull request"}
-
-
-def _number(repo: Repo, number: int, want: str = "") -> Item:
-    """``issue``, ``pullRequest`` or (``want`` empty) ``issueOrPullRequest`` by number."""
-    value: Issue | PullRequest | None = None if want == "PullRequest" else repo.issue(number)
-    if value is None and want != "Issue":
-        value = repo.pull_request(number)
+def _number(repo: Repo, number: int, *, pull_request_only: bool = False) -> Item:
+    """``pullRequest`` or (an issue first) ``issueOrPullRequest`` by number."""
+    value: Issue | PullRequest | None = None if pull_request_only else repo.issue(number)
+    value = value or repo.pull_request(number)
     if value is None:
-        raise _error(
-            f"Could not resolve to {_WHAT[want]} with the number of {number}.", "NOT_FOUND"
-        )
+        what = "a PullRequest" if pull_request_only else "an issue or pull request"
+        raise _error(f"Could not resolve to {what} with the number of {number}.", "NOT_FOUND")
     return Item(repo, value)
 
 
-def _by_node_id(core: Core, value: str, want: type[Issue | PullRequest] | None = None) -> Item:
+def _by_node_id(core: Core, value: str, want: type[Issue | PullRequest]) -> Item:
     decoded = decode_node_id(value)
     repo = core.repo(decoded[1]) if decoded else None
     item: Issue | PullRequest | None = None
     if decoded is not None and repo is not None:
         kind, _, number = decoded
         item = repo.issue(number) if kind == "Issue" else repo.pull_request(number)
-    if repo is None or item is None or (want is not None and not isinstance(item, want)):
-        what = "node" if want is None else want.__name__
-        raise _error(f"Could not resolve to a {what} with the global id of '{value}'.", "NOT_FOUND")
+    if repo is None or not isinstance(item, want):
+        message = f"Could not resolve to a {want.__name__} with the global id of '{value}'."
+        raise _error(message, "NOT_FOUND")
     return Item(repo, item)
 
 
@@ -288,7 +279,7 @@ def _update_issue(core: Core, input: dict[str, Any]) -> dict[str, Any]:
                 core.dirty = True
         if input.get("body") is not None:
             core.edit_issue(item.repo, issue, input["body"])
-    return {"issue": item, "actor": Owner("sandbox-user"), **_mutation_id(input)}
+    return _mutation_id(input)
 
 
 def _merge_pull_request(core: Core, input: dict[str, Any]) -> dict[str, Any]:
@@ -309,7 +300,7 @@ def _merge_pull_request(core: Core, input: dict[str, Any]) -> dict[str, Any]:
                     closed.state, closed.state_reason = "CLOSED", "COMPLETED"
                     closed.closed_at = closed.updated_at = now
         core.dirty = True
-    return {"pullRequest": item, "actor": Owner("sandbox-user"), **_mutation_id(input)}
+    return _mutation_id(input)
 
 
 def _mutation_id(data: dict[str, Any]) -> dict[str, Any]:
@@ -366,20 +357,15 @@ def _b64(prefix: str, text: str) -> str:
 _ITEM: dict[str, Callable[..., Any]] = {
     "id": lambda it, _c: _item_id(it),
     "url": lambda it, _c: _item_url(it),
-    "closed": lambda it, _c: it.value.state != "OPEN",
-    "author": lambda it, _c: Owner(it.value.author),
     "labels": lambda it, _c, **a: _page("labels", it.value.labels, a),
 }
 _OWNER: dict[str, Callable[..., Any]] = {
     "id": lambda o, _c: _b64("O_", o.login),
     "name": lambda o, _c: o.login,
-    "url": lambda o, _c: f"{WEB_URL}/{o.login}",
 }
 _FIELDS: dict[str, dict[str, Callable[..., Any]]] = {
     "Query": {
         "repository": lambda _r, core, **a: _repository(core, **a),
-        "node": lambda _r, core, id: _by_node_id(core, id),
-        "viewer": lambda _r, _c: Owner("sandbox-user"),
         "search": lambda _r, core, **a: _search(core, **a),
     },
     "Mutation": {
@@ -391,61 +377,37 @@ _FIELDS: dict[str, dict[str, Callable[..., Any]]] = {
         "databaseId": lambda r, _c: zlib.crc32(r.full_name.encode()) % 10**9,
         "nameWithOwner": lambda r, _c: r.full_name,
         "owner": lambda r, _c: Owner(r.owner, r.owner_type),
-        "url": lambda r, _c: f"{WEB_URL}/{r.full_name}",
         "sshUrl": lambda r, _c: f"git@github.localhost:{r.full_name}.git",
         "description": lambda _r, _c: "",
         "hasIssuesEnabled": lambda _r, _c: True,
         "viewerPermission": lambda _r, _c: "ADMIN",
-        "visibility": lambda _r, _c: "PUBLIC",
         "defaultBranchRef": lambda r, _c: r.default_branch,
-        "issue": lambda r, _c, number: _number(r, number, "Issue"),
-        "pullRequest": lambda r, _c, number: _number(r, number, "PullRequest"),
+        "pullRequest": lambda r, _c, number: _number(r, number, pull_request_only=True),
         "issueOrPullRequest": lambda r, _c, number: _number(r, number),
         "issues": lambda r, _c, **a: _issues(r, **a),
         "pullRequests": lambda r, _c, **a: _pull_requests(r, **a),
         "parent": lambda _r, _c: None,
-        **{
-            name: lambda _r, _c: False
-            for name in [
-                "deleteBranchOnMerge",
-                "hasProjectsEnabled",
-                "hasWikiEnabled",
-                "isArchived",
-                "isEmpty",
-                "isFork",
-                "isPrivate",
-            ]
-        },
+        "hasWikiEnabled": lambda _r, _c: False,
     },
-    "Ref": {
-        "id": lambda name, _c: _b64("REF_", name),
-        "name": lambda name, _c: name,
-        "prefix": lambda _n, _c: "refs/heads/",
-    },
+    "Ref": {"name": lambda name, _c: name},
     "User": _OWNER,
     "Organization": _OWNER,
     "Issue": _ITEM,
     "PullRequest": {
         **_ITEM,
-        "merged": lambda it, _c: it.value.state == "MERGED",
         "headRefName": lambda it, _c: it.value.head_ref,
         "baseRefName": lambda it, _c: it.value.base_ref,
         "headRefOid": lambda it, _c: it.value.head_sha,
         "commits": lambda it, _c, **a: _page("commits", [it.value.head_sha], a),
-        "headRepository": lambda it, _c: it.repo,
         "headRepositoryOwner": lambda it, _c: Owner(it.repo.owner, it.repo.owner_type),
         **{
-            name: lambda _it, _c, _value=constant: _value
-            for names, constant in (
-                ("additions changedFiles deletions", 0),
-                ("isCrossRepository isInMergeQueue isMergeQueueEnabled maintainerCanModify", False),
-            )
-            for name in names.split()
+            name: lambda _it, _c: False
+            for name in ("isCrossRepository", "isInMergeQueue", "isMergeQueueEnabled")
         },
     },
     "Label": {"id": lambda lb, _c: _b64("LA_", lb.name)},
-    "Commit": {"id": lambda oid, _c: "C_" + oid, "oid": lambda oid, _c: oid},
-    "PullRequestCommit": {"id": lambda oid, _c: "PURC_" + oid, "commit": lambda oid, _c: oid},
+    "Commit": {"oid": lambda oid, _c: oid},
+    "PullRequestCommit": {"commit": lambda oid, _c: oid},
 }
 
 
@@ -465,9 +427,8 @@ def _resolve(source: Any, info: GraphQLResolveInfo[Core], **args: Any) -> Any:
 def _resolve_type(value: Any, _info: GraphQLResolveInfo[Core], _abstract: Any) -> str:
     if isinstance(value, Item):
         return type(value.value).__name__
-    if isinstance(value, Owner):
-        return value.kind
-    return "Repository"
+    assert isinstance(value, Owner)  # the other abstract type is RepositoryOwner
+    return value.kind
 
 
 # ---------------------------------------------------------------------------------- requests

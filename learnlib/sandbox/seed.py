@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from learnlib.sandbox.state import Issue, Label, PullRequest, Repo, Run, SandboxState, Workflow
 
-__all__ = ["DEMO_REPO", "LEARN_WORKFLOW", "LEARN_YAML", "demo_state", "many_plans", "plan_header"]
-
 DEMO_REPO = "learnlib-demo/plans"
 LEARN_WORKFLOW = "learn-async.yml"
 

@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,11 +38,10 @@ from learnlib.sandbox.core import (
     RequestRecord,
     check_run,
 )
+from learnlib.sandbox.rest import Reply
 from learnlib.sandbox.schema import answer, operation_info
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, Workflow
-
-__all__ = ["DEMO_REPO", "SandboxGitHub", "serve"]
 
 _DOCS = "https://docs.github.com/rest"
 _GRAPHQL_OPERATIONS = {
@@ -65,34 +64,16 @@ _DEFAULT_MESSAGES = {
 }
 
 
-@dataclass
-class _Response:
-    status: int
-    payload: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def body(self) -> bytes:
-        if self.payload is None:
-            return b""
-        return json.dumps(self.payload, ensure_ascii=False).encode()
-
-
-def _error(
-    status: int, message: str | None = None, headers: dict[str, str] | None = None
-) -> _Response:
+def _error(status: int, message: str | None = None, headers: dict[str, str] | None = None) -> Reply:
     text = message or _DEFAULT_MESSAGES.get(status) or HTTPStatus(status).phrase
-    return _Response(status, {"message": text, "documentation_url": _DOCS}, headers or {})
+    return Reply(status, {"message": text, "documentation_url": _DOCS}, headers or {})
 
 
 class SandboxGitHub:
     """An in-memory GitHub API double on 127.0.0.1, for running the real gh against.
 
     Knobs: ``latency`` (seconds added to every request), ``run_delay`` (a dispatched run shows in
-    run list/view only after this many seconds), :meth:`fail_next`, :meth:`fail_after`,
-    :meth:`edit_during_dispatch`, :meth:`set_workflow_yaml`, :meth:`add_run`,
-    :meth:`set_run_status`, :meth:`finish_runs`, :meth:`finish_run_after`,
-    :meth:`secondary_rate_limit`. Records: :attr:`requests`,
-    :attr:`dispatches`, :attr:`edits`, :attr:`merges`, :attr:`branch_deletions` (snapshots).
+    run list/view only after this many seconds) and the methods below; records are snapshots.
     """
 
     def __init__(
@@ -384,7 +365,7 @@ class SandboxGitHub:
                 records.clear()
 
     # ------------------------------------------------------------------ request handling
-    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> _Response:
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Reply:
         """Answer one request (called by the HTTP handler thread, after the latency)."""
         arrived = time.time()
         incoming = _Incoming.parse(method, target, body, headers)
@@ -393,10 +374,10 @@ class SandboxGitHub:
             self.core.requests.append(
                 RequestRecord(
                     method,
-                    incoming.shown_path,
+                    incoming.path + (f"?{incoming.query}" if incoming.query else ""),
                     incoming.operation,
                     incoming.endpoint,
-                    incoming.text,
+                    body.decode("utf-8", errors="replace"),
                     arrived,
                     response.status,
                 )
@@ -404,10 +385,10 @@ class SandboxGitHub:
             self.core.save()
         return response
 
-    def _answer(self, incoming: _Incoming) -> _Response:
+    def _answer(self, incoming: _Incoming) -> Reply:
         if not incoming.headers.get("authorization"):
             return _error(401, "Requires authentication")
-        limited = self.core.secondary_limit(incoming.method, incoming.path, incoming.body)
+        limited = self.core.secondary_limit(incoming.creating)
         if limited is not None:
             return _error(limited.status, limited.message, limited.headers)
         fault = self.core.take_fault(incoming.endpoint)
@@ -423,7 +404,7 @@ class SandboxGitHub:
         else:
             route, params = incoming.route
             try:
-                reply = rest.handle(
+                response = rest.handle(
                     self.core,
                     route,
                     params,
@@ -431,14 +412,13 @@ class SandboxGitHub:
                     query=incoming.query,
                     body=incoming.body,
                 )
-                response = _Response(reply.status, reply.payload, reply.headers)
             except ApiError as err:
                 response = _error(err.status, err.message, err.headers)
         if fault is not None:  # fail_after: the change is made, the answer is an error
             return _error(fault.status, fault.message)
         return response
 
-    def _graphql(self, request: dict[str, Any], agent: str) -> _Response:
+    def _graphql(self, request: dict[str, Any], agent: str) -> Reply:
         query = request.get("query")
         if not isinstance(query, str):
             return _error(400, "Problems parsing JSON")
@@ -448,7 +428,7 @@ class SandboxGitHub:
                 fh.write(json.dumps({"gh": agent, "query": query}) + "\n")
         name = request.get("operationName")
         name = name if isinstance(name, str) else None
-        return _Response(200, answer(self.core, query, request.get("variables"), name))
+        return Reply(200, answer(self.core, query, request.get("variables"), name))
 
 
 @dataclass
@@ -462,16 +442,9 @@ class _Incoming:
     headers: dict[str, str]
     endpoint: str = "unknown"
     operation: str | None = None
+    creating: bool = False  # content-creating: counts towards the secondary rate limit
     graphql: dict[str, Any] | None = None  # the decoded GraphQL request, for POST /graphql
     route: tuple[rest.Route, dict[str, str]] | None = None
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
-
-    @property
-    def shown_path(self) -> str:
-        return self.path + (f"?{self.query}" if self.query else "")
 
     @classmethod
     def parse(cls, method: str, target: str, body: bytes, headers: dict[str, str]) -> _Incoming:
@@ -484,25 +457,28 @@ class _Incoming:
             except ValueError:
                 request = None
             incoming.graphql = request if isinstance(request, dict) else {}
-            incoming.operation, incoming.endpoint = _classify_graphql(incoming.graphql)
+            kind, incoming.operation, incoming.endpoint = _classify_graphql(incoming.graphql)
+            incoming.creating = kind == "mutation"
         else:
+            incoming.creating = method in {"POST", "PATCH", "PUT", "DELETE"}
             incoming.route = rest.match_route(method, path)
             if incoming.route is not None:
                 incoming.endpoint = incoming.route[0].endpoint
         return incoming
 
 
-def _classify_graphql(request: dict[str, Any]) -> tuple[str | None, str]:
+def _classify_graphql(request: dict[str, Any]) -> tuple[str, str | None, str]:
+    """(operation kind, operation name, symbolic endpoint) of a GraphQL request."""
     query, name = request.get("query"), request.get("operationName")
     if not isinstance(query, str):
-        return None, "graphql"
+        return "invalid", None, "graphql"
     kind, name, fields = operation_info(query, name if isinstance(name, str) else None)
     for root_field in fields:
         if root_field in _GRAPHQL_ROOT_FIELDS:
-            return name, _GRAPHQL_ROOT_FIELDS[root_field]
+            return kind, name, _GRAPHQL_ROOT_FIELDS[root_field]
     if kind == "query" and name in _GRAPHQL_OPERATIONS:
-        return name, _GRAPHQL_OPERATIONS[name]
-    return name, "graphql"
+        return kind, name, _GRAPHQL_OPERATIONS[name]
+    return kind, name, "graphql"
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -530,7 +506,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = self.server.sandbox.handle(self.command, self.path, body, headers)
         except Exception as exc:  # answer 500 rather than drop the connection
             response = _error(500, f"sandbox error: {exc!r}")
-        payload = response.body()
+        data = response.payload
+        payload = b"" if data is None else json.dumps(data, ensure_ascii=False).encode()
         self.send_response(response.status)
         if payload:
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -570,8 +547,9 @@ def serve(
         url = sandbox.proxy_url
         env = sandbox.gh_env(Path(tempfile.mkdtemp(prefix="sandbox-gh-")), DEMO_REPO)
         print(f"# GitHub sandbox listening on {sandbox.proxy_url}", file=out)
-        for name in _EXPORTS:
-            print(f"export {name}={shlex.quote(env[name])}", file=out)
+        for name, value in env.items():
+            if os.environ.get(name) != value:
+                print(f"export {name}={shlex.quote(value)}", file=out)
         print("unset NO_PROXY no_proxy GITHUB_TOKEN", file=out)
         print("# then try: gh issue view 5406 --json number,title,labels", file=out)
         print("# Ctrl-C to stop", file=out, flush=True)
@@ -590,18 +568,3 @@ def serve(
         "dispatches": len(sandbox.dispatches),
         "edits": len(sandbox.edits),
     }
-
-
-_EXPORTS = (
-    "GH_HOST",
-    "GH_TOKEN",
-    "HTTP_PROXY",
-    "http_proxy",
-    "GH_CONFIG_DIR",
-    "TMPDIR",
-    "XDG_CACHE_HOME",
-    "GH_NO_UPDATE_NOTIFIER",
-    "GH_PROMPT_DISABLED",
-    "NO_COLOR",
-    "GH_REPO",
-)

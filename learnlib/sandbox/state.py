@@ -14,20 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = [
-    "Issue",
-    "Label",
-    "PullRequest",
-    "Repo",
-    "Run",
-    "SandboxState",
-    "Workflow",
-    "decode_node_id",
-    "iso_now",
-    "iso_time",
-    "node_id",
-]
-
 
 def iso_time(epoch: float) -> str:
     """A time as GitHub writes it: ``2026-01-20T09:12:44Z``."""
@@ -56,6 +42,11 @@ def decode_node_id(value: str) -> tuple[str, str, int] | None:
         return None
 
 
+def _labels(data: dict[str, Any]) -> dict[str, Any]:
+    """An issue's or pull request's JSON fields, its labels read back into :class:`Label`."""
+    return {**data, "labels": [Label(**lb) for lb in data.get("labels", [])]}
+
+
 @dataclass
 class Label:
     name: str
@@ -75,10 +66,6 @@ class Issue:
     author: str = "someone"
     created_at: str = "2026-01-20T09:12:44Z"
     updated_at: str = "2026-01-20T09:12:44Z"
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Issue:
-        return cls(**{**data, "labels": [Label(**lb) for lb in data.get("labels", [])]})
 
 
 @dataclass
@@ -145,10 +132,6 @@ class PullRequest:
     created_at: str = "2026-01-20T09:12:44Z"
     updated_at: str = "2026-01-20T09:12:44Z"
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PullRequest:
-        return cls(**{**data, "labels": [Label(**lb) for lb in data.get("labels", [])]})
-
 
 @dataclass
 class Repo:
@@ -195,10 +178,10 @@ class Repo:
         return cls(
             **{
                 **data,
-                "issues": [Issue.from_dict(i) for i in data.get("issues", [])],
+                "issues": [Issue(**_labels(i)) for i in data.get("issues", [])],
                 "workflows": [Workflow(**w) for w in data.get("workflows", [])],
                 "runs": [Run(**r) for r in data.get("runs", [])],
-                "pull_requests": [PullRequest.from_dict(p) for p in data.get("pull_requests", [])],
+                "pull_requests": [PullRequest(**_labels(p)) for p in data.get("pull_requests", [])],
             }
         )
 
