@@ -8,7 +8,38 @@ from collections.abc import Mapping
 from learnlib import plan_header
 
 LEARN_KEYS = ("learn_status", "learn_run_id")
+
+# erk's vocabulary, exactly: its validator refuses any other value, so learnlib writes no other.
+NOT_STARTED = "not_started"
 PENDING = "pending"
+LEARNED = ("completed_no_plan", "completed_with_plan", "pending_review", "plan_completed")
+LEARN_STATUSES = (NOT_STARTED, PENDING, *LEARNED)
+
+
+class Stage:
+    """What a header's learn_status says: never learned, a run dispatched, learned, or invalid."""
+
+    NEVER = "never"
+    PENDING = "pending"
+    LEARNED = "learned"
+    INVALID = "invalid"
+
+
+def stage(status: object) -> str:
+    """Absent, null, blank and ``not_started`` mean never learned; any unknown value is invalid."""
+    if plan_header.is_empty(status) or status == NOT_STARTED:
+        return Stage.NEVER
+    if status == PENDING:
+        return Stage.PENDING
+    if isinstance(status, str) and status in LEARNED:
+        return Stage.LEARNED
+    return Stage.INVALID
+
+
+def invalid_status_sentence(status: object) -> str:
+    """The error for a learn_status outside erk's six values."""
+    valid = ", ".join(LEARN_STATUSES)
+    return f"learn_status {status!r} is not one of erk's values ({valid}, or null)"
 
 
 def learn_state_reason(header: Mapping[str, object]) -> str | None:

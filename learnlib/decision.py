@@ -1,0 +1,214 @@
+"""The one decision: what should happen to a plan's learning now.
+
+``decide`` is pure: it reads an issue (as `gh issue view` or `gh issue list` gave it) and one
+listing of the learn workflow's recent runs, and says what `trigger-async-learn` does: dispatch,
+redispatch, none or refuse. The trigger, learn-status and learn-backlog all ask it, so they
+cannot disagree.
+
+The runs are the truth, the header is the record. A plan's runs are the workflow_dispatch runs that
+``learn_run_id`` names, or whose title names the issue (`Learn #N`, the skeleton's run-name). Then:
+
+1. Not a plan, no usable header, no session data: refuse. A learn_status outside erk's six values:
+   refuse (``invalid_learn_status``) unless ``force``.
+2. A run of this plan queued or in progress: none (even with ``force``: one plan, one learn run).
+   When the header does not name that run with ``pending`` (or with a learned status that the run's
+   own last step, record-learn, already wrote), the decision carries a repair: the values to write.
+3. ``pending``: the run it waits for is the one ``learn_run_id`` names, else the plan's newest run.
+   - ended ``failure``, ``cancelled``, ``timed_out`` or ``startup_failure``: redispatch;
+   - ended ``success``: none;
+   - ended otherwise (``neutral``, ``skipped``, ...): none, ``--force`` dispatches;
+   - named but gone: redispatch (see below); not to be found: none, ``--force`` dispatches.
+4. Learned (the four other values): none unless ``force``. Never learned: dispatch.
+
+"No longer exists" versus "not in the recent listing": a listing holds the workflow's newest runs,
+every event, newest first, and GitHub's run ids only grow. So a named run missing from the listing
+no longer exists when the listing reaches past it: it holds a run with a smaller id, or it is
+``complete`` (fewer runs came back than were asked for: the whole history). Otherwise the run may
+just be older than the listing, and nothing is dispatched. The rule reads only the listing, so
+learn-status (one listing for many plans) and the trigger give the same answer for the same
+listing; both list with :data:`learnlib.gh.runs.DECISION_RUN_LIMIT`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from learnlib import plan_header
+from learnlib.gh.issues import Issue
+from learnlib.gh.runs import WorkflowRun
+from learnlib.learn_state import PENDING, Stage, invalid_status_sentence, stage
+
+Action = Literal["dispatch", "redispatch", "none", "refuse"]
+
+SESSION_KEYS = ("last_remote_impl_run_id", "last_local_impl_session")
+FAILED_CONCLUSIONS = frozenset({"failure", "cancelled", "timed_out", "startup_failure"})
+DISPATCH_EVENT = "workflow_dispatch"
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    reason: str  # a sentence; for refuse, the error sentence
+    error_type: str | None = None  # for refuse only
+    detail: str = ""
+    run: WorkflowRun | None = None  # the run of this plan the decision rests on
+    record: Mapping[str, str] | None = None  # header values to write without dispatching (repair)
+
+    @property
+    def dispatches(self) -> bool:
+        return self.action in ("dispatch", "redispatch")
+
+
+def decide(
+    issue: Issue,
+    runs: Sequence[WorkflowRun],
+    *,
+    label: str,
+    force: bool = False,
+    complete: bool = False,
+) -> Decision:
+    """What the trigger does for this plan now. ``complete``: the listing is the whole history."""
+    if label not in issue.labels:
+        labels = ", ".join(issue.labels) or "none"
+        return _refuse("Issue is not an erk-plan", "not_a_plan", f"labels: {labels}")
+    try:
+        header = plan_header.read_header(issue.body)
+    except plan_header.PlanHeaderError as error:
+        return _refuse(str(error), "invalid_plan_header", error.reason)
+    if all(plan_header.is_empty(header.get(key)) for key in SESSION_KEYS):
+        return _refuse(
+            "No session data available for learning",
+            "no_session_data",
+            "neither last_remote_impl_run_id nor last_local_impl_session is set",
+        )
+    status = header.get("learn_status")
+    current = stage(status)
+    if current == Stage.INVALID and not force:
+        return _refuse(
+            f"The plan header's {invalid_status_sentence(status)}",
+            "invalid_learn_status",
+            "use --force to dispatch anyway (learn_status becomes pending)",
+        )
+    run_id = run_id_of(header.get("learn_run_id"))
+    mine = plan_runs(runs, issue.number, run_id)
+    active = [run for run in mine if run.status != "completed"]
+    if active:
+        return _in_progress(active, run_id, status, current)
+    if current == Stage.INVALID:
+        return Decision("dispatch", f"--force: learn_status was {status!r}")
+    if current == Stage.LEARNED:
+        if force:
+            return Decision("dispatch", f"--force: learn_status was {status}")
+        return Decision("none", f"learn_status is already {status}; use --force to dispatch again")
+    if current == Stage.NEVER:
+        return Decision("dispatch", "the plan has not been learned yet")
+    return _pending(runs, mine, run_id, force=force, complete=complete)
+
+
+def plan_runs(
+    runs: Sequence[WorkflowRun], issue_number: int, learn_run_id: int | None
+) -> list[WorkflowRun]:
+    """This plan's runs, newest first: the one ``learn_run_id`` names, dispatches titled `#N`."""
+    mine = [
+        run
+        for run in runs
+        if run.id == learn_run_id
+        or (run.event == DISPATCH_EVENT and names_issue(run.display_title, issue_number))
+    ]
+    return sorted(mine, key=lambda run: (run.created_at, run.id), reverse=True)
+
+
+def names_issue(title: str, issue_number: int) -> bool:
+    """True when a run title names the issue as `#N` (`Learn #5406`, not `#54060`)."""
+    return re.search(rf"#{issue_number}(?![0-9])", title) is not None
+
+
+def run_id_of(value: object) -> int | None:
+    """A header's learn_run_id as an int (erk writes a quoted string), None when unset/unusable."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip()) or None
+    return None
+
+
+def _in_progress(
+    active: list[WorkflowRun], run_id: int | None, status: object, current: str
+) -> Decision:
+    named = [run for run in active if run.id == run_id]
+    run = named[0] if named else active[0]
+    reason = f"a learn run of this plan is already {run.status.replace('_', ' ')}: {run.url}"
+    recorded = run.id == run_id and current in (Stage.PENDING, Stage.LEARNED)
+    if recorded:
+        return Decision("none", reason, run=run)
+    record = {"learn_status": PENDING, "learn_run_id": str(run.id)}
+    was = "unset" if plan_header.is_empty(status) else repr(status)
+    return Decision(
+        "none",
+        f"{reason}; the header (learn_status {was}) will record it",
+        run=run,
+        record=record,
+    )
+
+
+def _pending(
+    runs: Sequence[WorkflowRun],
+    mine: list[WorkflowRun],
+    run_id: int | None,
+    *,
+    force: bool,
+    complete: bool,
+) -> Decision:
+    if run_id is not None:
+        named = next((run for run in mine if run.id == run_id), None)
+        if named is None:
+            if complete or any(run.id < run_id for run in runs):
+                return Decision(
+                    "redispatch",
+                    f"learn_status is pending but its run {run_id} no longer exists",
+                )
+            return _pending_unknown(
+                f"its run {run_id} is not among the workflow's recent runs", force
+            )
+        run = named
+    elif mine:
+        run = mine[0]
+    else:
+        return _pending_unknown("no run of this plan is among the workflow's recent runs", force)
+    if run.conclusion in FAILED_CONCLUSIONS:
+        return Decision(
+            "redispatch",
+            f"learn_status is pending but its run {run.id} ended {run.conclusion}: {run.url}",
+            run=run,
+        )
+    if force:
+        return Decision("redispatch", f"--force: run {run.id} ended {run.conclusion}", run=run)
+    if run.conclusion == "success":
+        return Decision(
+            "none",
+            f"learn_status is pending and its run {run.id} succeeded: {run.url}; "
+            f"use --force to dispatch again",
+            run=run,
+        )
+    ended = run.conclusion or "without a conclusion"
+    return Decision(
+        "none",
+        f"learn_status is pending and its run {run.id} ended {ended}: {run.url}; "
+        f"use --force to dispatch again",
+        run=run,
+    )
+
+
+def _pending_unknown(why: str, force: bool) -> Decision:
+    if force:
+        return Decision("redispatch", f"--force: learn_status was pending and {why}")
+    return Decision(
+        "none", f"learn_status is already pending and {why}; use --force to dispatch again"
+    )
+
+
+def _refuse(error: str, error_type: str, detail: str) -> Decision:
+    return Decision("refuse", error, error_type=error_type, detail=detail)
