@@ -3,9 +3,11 @@
 from invoke.collection import Collection
 
 from learnlib.config import DEFAULTS
+from learnlib.tasks.backlog import learn_backlog
 from learnlib.tasks.land import land
 from learnlib.tasks.learn import trigger_async_learn
 from learnlib.tasks.sandbox import demo, sandbox
+from learnlib.tasks.status import learn_status
 
-ns = Collection(trigger_async_learn, land, sandbox, demo)
+ns = Collection(trigger_async_learn, land, learn_status, learn_backlog, sandbox, demo)
 ns.configure(DEFAULTS)
