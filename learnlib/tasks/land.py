@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @task(
-    optional=["pr", "issue", "merge_method", "repo"],
+    optional=["pr", "issue", "merge_method", "repo", "wait_timeout"],
     help={
         "pr": "Pull request number (default: the pull request of the current branch).",
         "issue": "Plan issue (default: the branch's P<N>- prefix, else `Closes #N` in the body).",
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
         "repo": REPO_HELP,
         "dry-run": "Read and check the PR and the plan; merge, dispatch and edit nothing.",
         "sandbox": SANDBOX_HELP,
+        "wait": "Follow the learn run the landing started to its end; exit 1 unless it succeeded.",
+        "wait-timeout": "Seconds --wait follows the run (default: config learn.wait_timeout).",
     },
 )
 def land(
@@ -40,11 +42,15 @@ def land(
     repo: str | None = None,
     dry_run: bool = False,
     sandbox: bool = False,
+    wait: bool = False,
+    wait_timeout: str | None = None,
 ) -> None:
     """Merge a plan's pull request, then trigger async learn for its plan issue."""
     from learnlib import task_runtime as rt
     from learnlib.land import land as land_pull_request
     from learnlib.results import land_payload, land_usage_error_payload
+    from learnlib.tasks.wait import follow_trigger, with_wait
+    from learnlib.tasks.wait import wait_timeout as timeout_of
 
     config = c.config.learn
     try:
@@ -65,15 +71,22 @@ def land(
                 "branch's pull request only in this checkout's repository"
             )
         ask = ask_on_terminal if sys.stdin.isatty() and sys.stderr.isatty() else None
+        timeout = timeout_of(wait_timeout, config.wait_timeout)
         with rt.github(config, repository, sandbox=sandbox) as gh:
             result = land_pull_request(gh, options, ask=ask, progress=rt.say)
+            followed = follow_trigger(gh, result.learn, timeout, rt.say) if wait else None
     except rt.UsageError as error:
         rt.say(f"error: {error}")
         return rt.finish(land_usage_error_payload(str(error)), 2)
     except Exception as error:  # a bug: still one JSON object, not a traceback
         return rt.internal_failure(error)
     tell(result)
-    rt.finish(land_payload(result), 0 if result.success else 1)
+    payload = land_payload(result)
+    if wait and result.success:
+        payload = with_wait(payload, followed)
+        if followed is not None and not followed.succeeded:
+            rt.say(f"error: {payload['error']}: {followed.detail}")
+    rt.finish(payload, 0 if payload["success"] else 1)
 
 
 def land_options(
