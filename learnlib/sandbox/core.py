@@ -6,20 +6,24 @@ half-applied change and the records are consistent with the state.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from learnlib.sandbox.state import Issue, Repo, SandboxState, iso_now
+from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, iso_now
 
 __all__ = [
     "API_URL",
+    "CONCLUSIONS",
     "ENDPOINTS",
+    "RUN_STATUSES",
     "WEB_URL",
     "ApiError",
     "BranchDeletion",
@@ -54,10 +58,36 @@ ENDPOINTS = frozenset(
         "run_view",  # REST GET /repos/O/R/actions/runs/ID
         "run_jobs",  # REST GET /repos/O/R/actions/runs/ID/jobs
         "run_artifacts",  # REST GET /repos/O/R/actions/runs/ID/artifacts
-        "branch_delete",  # REST DELETE /repos/O/R/git/refs/heads/B
+        "branch_delete",  # REST DELETE /repos/O/R/git/refs/heads/B (or heads%2FB)
+        "contents_get",  # REST GET /repos/O/R/contents/PATH?ref=REF (workflow files)
         "unknown",  # anything else (answered 404)
     }
 )
+
+
+#: GitHub's values for a run's ``status``, and for a completed run's ``conclusion``.
+RUN_STATUSES = frozenset({"queued", "in_progress", "completed", "waiting", "requested", "pending"})
+CONCLUSIONS = frozenset(
+    {"success", "failure", "cancelled", "timed_out", "startup_failure", "neutral", "skipped"}
+    | {"action_required", "stale"}
+)
+_SECONDARY = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID {}."
+)
+
+
+def _content_creating(method: str, path: str, body: bytes) -> bool:
+    """POST/PATCH/PUT/DELETE, except a GraphQL POST that is not a mutation."""
+    if method not in {"POST", "PATCH", "PUT", "DELETE"}:
+        return False
+    if not path.endswith("/graphql"):
+        return True
+    try:
+        query = json.loads(body).get("query")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(query, str) and query.lstrip().startswith("mutation")
 
 
 class ApiError(Exception):
@@ -126,6 +156,14 @@ class Fault:
 
 
 @dataclass
+class RateLimit:
+    limit: int
+    window: float
+    retry_after: int
+    hits: list[float] = field(default_factory=list)  # times of the requests let through
+
+
+@dataclass
 class DispatchEdit:
     number: int
     transform: Callable[[str], str]
@@ -145,6 +183,9 @@ class Core:
     branch_deletions: list[BranchDeletion] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     dispatch_edits: list[DispatchEdit] = field(default_factory=list)
+    finish_after: float | None = None  # see SandboxGitHub.finish_runs
+    finish_conclusion: str = "success"
+    rate_limit: RateLimit | None = None
     dirty: bool = False
 
     # ---------------------------------------------------------------- knobs
@@ -170,6 +211,44 @@ class Core:
             if fault.count == 0:
                 queue.pop(0)
             return fault
+
+    def secondary_limit(self, method: str, path: str, body: bytes) -> ApiError | None:
+        """GitHub's 403 when a content-creating request is one too many for the window."""
+        with self.lock:
+            limit = self.rate_limit
+            if limit is None or not _content_creating(method, path, body):
+                return None
+            now = time.time()
+            limit.hits = [t for t in limit.hits if t > now - limit.window]
+            if len(limit.hits) < limit.limit:
+                limit.hits.append(now)
+                return None
+            u = uuid.uuid4().hex.upper()
+            request_id = f"{u[:4]}:{u[4:8]}:{u[8:15]}:{u[15:22]}:{u[22:30]}"
+            headers = {"Retry-After": str(limit.retry_after), "X-GitHub-Request-Id": request_id}
+            return ApiError(403, _SECONDARY.format(request_id), headers)
+
+    @staticmethod
+    def check_finish(after: float, conclusion: str) -> None:
+        if conclusion not in CONCLUSIONS:
+            raise ValueError(f"conclusion must be one of {sorted(CONCLUSIONS)}, not {conclusion!r}")
+        if after < 0:
+            raise ValueError("after must be zero or more seconds")
+
+    def schedule(self, run: Run, start: float, after: float, conclusion: str) -> None:
+        """``run`` goes in_progress at ``start + after/2`` (if queued), completed at ``+ after``."""
+        self.check_finish(after, conclusion)
+        self.dirty = True
+        run.start_at, run.finish_at = start + after / 2, start + after
+        run.finish_conclusion = conclusion
+
+    def settle(self, repo: Repo) -> None:
+        """Bring the scheduled runs of ``repo`` to where they are now (lazily, on every read)."""
+        now = time.time()
+        for run in repo.runs:
+            if run.finish_at is not None:
+                run.settle(now)
+                self.dirty = True
 
     def run_dispatch_edits(self, repo: Repo) -> None:
         """Apply the pending ``edit_during_dispatch`` transforms meant for ``repo``."""

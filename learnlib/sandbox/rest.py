@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlencode
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from learnlib.sandbox.core import API_URL, WEB_URL, ApiError, BranchDeletion, Core, DispatchRecord
 from learnlib.sandbox.state import Repo, Run, Workflow, iso_now
 
-__all__ = ["Call", "Reply", "Route", "handle", "match_route", "render_run_name", "run_json"]
+__all__ = ["Reply", "Route", "create_run", "handle", "match_route", "run_json"]
 
 _INPUT_EXPR = re.compile(r"\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}")
 
@@ -23,6 +27,7 @@ _INPUT_EXPR = re.compile(r"\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*
 class Reply:
     status: int
     payload: Any = None  # JSON-serialisable, or None for an empty body
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Call:
 
     core: Core
     repo: Repo
+    path: str
     params: dict[str, str]  # named groups of the route pattern, still URL-encoded
     query: dict[str, list[str]]
     body: bytes
@@ -118,23 +124,53 @@ def run_json(repo: Repo, run: Run) -> dict[str, Any]:
     }
 
 
-def render_run_name(wf: Workflow, inputs: dict[str, Any]) -> str:
-    """The run's display title: the workflow's run-name with input expressions filled in."""
-    if not wf.run_name:
+def _parse(wf: Workflow) -> dict[str, Any]:
+    try:
+        data = YAML(typ="safe", pure=True).load(wf.yaml)
+    except YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def dispatch_inputs(wf: Workflow) -> dict[str, Any] | None:
+    """The file's ``workflow_dispatch`` inputs by name, or None without that trigger."""
+    on = _parse(wf).get("on")
+    if on == "workflow_dispatch" or (isinstance(on, list) and "workflow_dispatch" in on):
+        return {}
+    if not isinstance(on, dict) or "workflow_dispatch" not in on:
+        return None
+    inputs = (on["workflow_dispatch"] or {}).get("inputs") or {}
+    return {str(k): v if isinstance(v, dict) else {} for k, v in inputs.items()}
+
+
+def _run_name(wf: Workflow, inputs: dict[str, Any]) -> str:
+    """The run's display title: the file's run-name with input expressions filled in."""
+    template = _parse(wf).get("run-name")
+    if not isinstance(template, str):
         return wf.name
-    return _INPUT_EXPR.sub(lambda m: str(inputs.get(m.group(1), "")), wf.run_name)
+    return _INPUT_EXPR.sub(lambda m: str(inputs.get(m.group(1), "")), template).strip()
 
 
 # ---------------------------------------------------------------------------------- helpers
 
 
-def _paged(items: list[Any], query: dict[str, list[str]]) -> list[Any]:
+def _paged(call: Call, key: str, items: list[Any], render: Callable[[Any], Any]) -> Reply:
+    """One page of ``items`` as GitHub lists them, with its ``Link`` header (gh follows it)."""
     try:
-        per_page = min(max(int(query.get("per_page", ["30"])[0]), 1), 100)
-        page = max(int(query.get("page", ["1"])[0]), 1)
+        per_page = min(max(int(call.query.get("per_page", ["30"])[0]), 1), 100)
+        page = max(int(call.query.get("page", ["1"])[0]), 1)
     except ValueError as err:
         raise ApiError(422, "Invalid request: per_page and page must be integers.") from err
-    return items[(page - 1) * per_page : page * per_page]
+    last = max(1, -(-len(items) // per_page))
+    query = {k: v[0] for k, v in call.query.items()}
+    pages = {"prev": page - 1, "next": page + 1, "last": last, "first": 1}
+    links = [
+        f'<{API_URL}{call.path}?{urlencode({**query, "page": n})}>; rel="{rel}"'
+        for rel, n in pages.items()
+        if (rel in ("prev", "first") and page > 1) or (rel in ("next", "last") and page < last)
+    ]
+    shown = [render(item) for item in items[(page - 1) * per_page : page * per_page]]
+    return Reply(200, {"total_count": len(items), key: shown}, {"Link": ", ".join(links)})
 
 
 def _workflow(repo: Repo, key: str) -> Workflow:
@@ -144,8 +180,13 @@ def _workflow(repo: Repo, key: str) -> Workflow:
     return wf
 
 
-def _visible_runs(repo: Repo, query: dict[str, list[str]], workflow_id: int | None) -> Reply:
-    now = time.time()
+def _branch(repo: Repo, ref: str) -> str | None:
+    branch = ref.removeprefix("refs/heads/")
+    return branch if branch in repo.branches else None
+
+
+def _visible_runs(call: Call, workflow_id: int | None) -> Reply:
+    repo, query, now = call.repo, call.query, time.time()
     runs = [r for r in repo.runs if r.visible_at <= now]
     if workflow_id is not None:
         runs = [r for r in runs if r.workflow_id == workflow_id]
@@ -155,9 +196,8 @@ def _visible_runs(repo: Repo, query: dict[str, list[str]], workflow_id: int | No
     if query.get("status"):
         wanted = query["status"][0]
         runs = [r for r in runs if wanted in (r.status, r.conclusion)]
-    runs.sort(key=lambda r: r.id, reverse=True)  # newest first (ids grow over time)
-    page = [run_json(repo, r) for r in _paged(runs, query)]
-    return Reply(200, {"total_count": len(runs), "workflow_runs": page})
+    runs.sort(key=lambda r: (r.created_at, r.id), reverse=True)  # newest first
+    return _paged(call, "workflow_runs", runs, lambda run: run_json(repo, run))
 
 
 # ---------------------------------------------------------------------------------- handlers
@@ -181,8 +221,7 @@ def _get_repo(call: Call) -> Reply:
 
 
 def _list_workflows(call: Call) -> Reply:
-    items = [workflow_json(call.repo, wf) for wf in call.repo.workflows]
-    return Reply(200, {"total_count": len(items), "workflows": _paged(items, call.query)})
+    return _paged(call, "workflows", call.repo.workflows, lambda wf: workflow_json(call.repo, wf))
 
 
 def _get_workflow(call: Call) -> Reply:
@@ -191,11 +230,11 @@ def _get_workflow(call: Call) -> Reply:
 
 def _workflow_runs(call: Call) -> Reply:
     workflow = _workflow(call.repo, call.params["workflow"])
-    return _visible_runs(call.repo, call.query, workflow.id)
+    return _visible_runs(call, workflow.id)
 
 
 def _repo_runs(call: Call) -> Reply:
-    return _visible_runs(call.repo, call.query, None)
+    return _visible_runs(call, None)
 
 
 def _get_run(call: Call) -> Reply:
@@ -215,9 +254,45 @@ def _run_artifacts(call: Call) -> Reply:
     return Reply(200, {"total_count": 0, "artifacts": []})
 
 
+def _contents(call: Call) -> Reply:
+    repo, path = call.repo, unquote(call.params["path"])
+    ref = call.query.get("ref", [repo.default_branch])[0]
+    if _branch(repo, ref) is None:
+        raise ApiError(404, f"No commit found for the ref {ref}")
+    wf = next((w for w in repo.workflows if w.path == path), None)
+    if wf is None:
+        raise ApiError(404, "Not Found")
+    data = wf.yaml.encode()
+    text = base64.b64encode(data).decode()
+    sha = hashlib.sha1(b"blob %d\0%b" % (len(data), data)).hexdigest()  # noqa: S324 - git's id
+    links = {
+        "self": f"{_repo_url(repo)}/contents/{path}?ref={ref}",
+        "git": f"{_repo_url(repo)}/git/blobs/{sha}",
+        "html": f"{WEB_URL}/{repo.full_name}/blob/{ref}/{path}",
+    }
+    return Reply(
+        200,
+        {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(data),
+            "name": wf.file_name,
+            "path": path,
+            "content": "".join(f"{text[i : i + 60]}\n" for i in range(0, len(text), 60)),
+            "sha": sha,
+            "url": links["self"],
+            "git_url": links["git"],
+            "html_url": links["html"],
+            "download_url": f"{WEB_URL}/{repo.full_name}/raw/{ref}/{path}",
+            "_links": links,
+        },
+    )
+
+
 def _delete_branch(call: Call) -> Reply:
-    repo, branch = call.repo, unquote(call.params["branch"])
-    if branch not in repo.branches:
+    repo, ref = call.repo, unquote(call.params["ref"])  # gh 2.98+ sends heads%2F<branch>
+    branch = ref.removeprefix("heads/")
+    if branch == ref or branch not in repo.branches:
         raise ApiError(422, "Reference does not exist")
     if branch == repo.default_branch:
         raise ApiError(422, "Cannot delete the default branch")
@@ -242,22 +317,27 @@ def _dispatch(call: Call) -> Reply:
         raise ApiError(422, 'Invalid request.\n\n"ref" wasn\'t supplied.')
     if not isinstance(inputs, dict):
         raise ApiError(422, "Invalid request.\n\nFor 'properties/inputs', it is not an object.")
-    if not wf.has_dispatch:
+    branch = _branch(repo, ref)
+    if branch is None:
+        raise ApiError(422, f"No ref found for: {ref}")
+    declared = dispatch_inputs(wf)
+    if declared is None:
         raise ApiError(422, "Workflow does not have 'workflow_dispatch' trigger")
     if wf.state != "active":
         raise ApiError(422, "Cannot trigger a 'workflow_dispatch' on a disabled workflow")
-    branch = ref.removeprefix("refs/heads/")
-    if branch not in repo.branches:
-        raise ApiError(422, f"No ref found for: {ref}")
-    unexpected = sorted(k for k in inputs if k not in wf.inputs)
+    unexpected = sorted(k for k in inputs if k not in declared)
     if unexpected:
         raise ApiError(422, f"Unexpected inputs provided: {json.dumps(unexpected)}")
-    for name in wf.required_inputs:
-        if name not in inputs:
+    for name, spec in declared.items():
+        if spec.get("required") is True and "default" not in spec and name not in inputs:
             raise ApiError(422, f"Required input '{name}' not provided")
 
-    call.core.run_dispatch_edits(repo)
-    run = _create_run(call.core, repo, wf, branch, inputs)
+    core = call.core
+    core.run_dispatch_edits(repo)
+    run = create_run(core, repo, wf, _run_name(wf, inputs), branch=branch, inputs=inputs)
+    run.visible_at = time.time() + core.run_delay
+    if core.finish_after is not None:
+        core.schedule(run, time.time(), core.finish_after, core.finish_conclusion)
     call.core.dispatches.append(
         DispatchRecord(repo.full_name, wf.file_name, wf.id, ref, dict(inputs), time.time(), run.id)
     )
@@ -274,23 +354,34 @@ def _dispatch(call: Call) -> Reply:
     return Reply(204)
 
 
-def _create_run(core: Core, repo: Repo, wf: Workflow, branch: str, inputs: dict[str, Any]) -> Run:
+def create_run(
+    core: Core,
+    repo: Repo,
+    wf: Workflow,
+    title: str,
+    *,
+    branch: str = "main",
+    inputs: dict[str, Any] | None = None,
+    event: str = "workflow_dispatch",
+    created_at: str | None = None,
+) -> Run:
+    """A new queued run with the next id (ids only grow), visible at once."""
     run_id = repo.next_run_id
     repo.next_run_id += 1
     number = 1 + max((r.run_number for r in repo.runs if r.workflow_id == wf.id), default=0)
-    now = iso_now()
+    stamp = created_at or iso_now()
     run = Run(
         id=run_id,
         workflow_id=wf.id,
-        display_title=render_run_name(wf, inputs),
+        display_title=title,
         run_number=number,
+        event=event,
         head_branch=branch,
         head_sha=hashlib.sha1(f"{repo.full_name}@{branch}".encode()).hexdigest(),  # noqa: S324
-        created_at=now,
-        updated_at=now,
+        created_at=stamp,
+        updated_at=stamp,
         actor="sandbox-user",
-        inputs=dict(inputs),
-        visible_at=time.time() + core.run_delay,
+        inputs=dict(inputs or {}),
     )
     repo.runs.append(run)
     core.dirty = True
@@ -330,12 +421,8 @@ ROUTES = [
         "run_artifacts",
         _run_artifacts,
     ),
-    Route(
-        "DELETE",
-        re.compile(_REPO + r"/git/refs/heads/(?P<branch>.+)"),
-        "branch_delete",
-        _delete_branch,
-    ),
+    Route("DELETE", re.compile(_REPO + r"/git/refs/(?P<ref>.+)"), "branch_delete", _delete_branch),
+    Route("GET", re.compile(_REPO + r"/contents/(?P<path>.+)"), "contents_get", _contents),
 ]
 
 
@@ -347,9 +434,12 @@ def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     return None
 
 
-def handle(core: Core, route: Route, params: dict[str, str], query: str, body: bytes) -> Reply:
+def handle(
+    core: Core, route: Route, params: dict[str, str], *, path: str, query: str, body: bytes
+) -> Reply:
     """Run a matched route against the state (the caller holds ``core.lock``)."""
     repo = core.repo(f"{unquote(params['owner'])}/{unquote(params['name'])}")
     if repo is None:
         raise ApiError(404, "Not Found")
-    return route.handler(Call(core, repo, params, parse_qs(query), body))
+    core.settle(repo)
+    return route.handler(Call(core, repo, path, params, parse_qs(query), body))

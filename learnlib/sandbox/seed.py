@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from learnlib.sandbox.state import Issue, Label, PullRequest, Repo, Run, SandboxState, Workflow
 
-__all__ = ["DEMO_REPO", "LEARN_WORKFLOW", "demo_state", "plan_header"]
+__all__ = ["DEMO_REPO", "LEARN_WORKFLOW", "LEARN_YAML", "demo_state", "plan_header"]
 
 DEMO_REPO = "learnlib-demo/plans"
 LEARN_WORKFLOW = "learn-async.yml"
@@ -201,6 +201,29 @@ _BODY_5412 = (
 )
 
 
+#: The demo's learn workflow: the skeleton's trigger, inputs and run-name (its jobs left out).
+LEARN_YAML = """\
+name: Learn async
+run-name: "Learn #${{ inputs.issue_number }} ${{ inputs.distinct_id }}"
+on:
+  workflow_dispatch:
+    inputs:
+      issue_number:
+        description: Plan issue number
+        required: true
+        type: string
+      distinct_id:
+        description: Names the run in its title, so that the trigger finds its own run
+        required: false
+        type: string
+jobs:
+  learn:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "Learning from plan #${{ inputs.issue_number }}"
+"""
+
+
 def _issue(number: int, title: str, body: str, *, plan: bool = True) -> Issue:
     labels = [_PLAN_LABEL] if plan else [Label("bug", "d73a4a", "Something isn't working")]
     day = 20 + (number - 5406)
@@ -210,15 +233,8 @@ def _issue(number: int, title: str, body: str, *, plan: bool = True) -> Issue:
 
 def demo_state() -> SandboxState:
     """A fresh copy of the demo repository (safe to mutate)."""
-    learn = Workflow(
-        id=221500001,
-        name="Learn async",
-        path=".github/workflows/learn-async.yml",
-        inputs=["issue_number"],
-        required_inputs=["issue_number"],
-        run_name="Learn #${{ inputs.issue_number }}",
-    )
-    ci = Workflow(id=221500002, name="CI", path=".github/workflows/ci.yml", has_dispatch=False)
+    learn = Workflow(221500001, "Learn async", ".github/workflows/learn-async.yml", LEARN_YAML)
+    ci = Workflow(221500002, "CI", ".github/workflows/ci.yml", "name: CI\non: [push]\n")
     runs = [
         Run(
             id=21203400001,

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 from learnlib.sandbox import rest
 from learnlib.sandbox.core import (
     API_URL,
+    CONCLUSIONS,
+    RUN_STATUSES,
     ApiError,
     BranchDeletion,
     Core,
@@ -35,12 +37,13 @@ from learnlib.sandbox.core import (
     EditRecord,
     Fault,
     MergeRecord,
+    RateLimit,
     RequestRecord,
 )
 from learnlib.sandbox.graphql import execute, operation_info
 from learnlib.sandbox.schema import build_schema, roots
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
-from learnlib.sandbox.state import Issue, Repo, SandboxState
+from learnlib.sandbox.state import Issue, Repo, Run, SandboxState
 
 __all__ = ["DEMO_REPO", "SandboxGitHub", "serve"]
 
@@ -89,7 +92,9 @@ class SandboxGitHub:
 
     Knobs: ``latency`` (seconds added to every request), ``run_delay`` (a dispatched run shows in
     run list/view only after this many seconds), :meth:`fail_next`, :meth:`fail_after`,
-    :meth:`edit_during_dispatch`, :meth:`set_run_status`. Records: :attr:`requests`,
+    :meth:`edit_during_dispatch`, :meth:`set_workflow_yaml`, :meth:`add_run`,
+    :meth:`set_run_status`, :meth:`finish_runs`, :meth:`finish_run_after`,
+    :meth:`secondary_rate_limit`. Records: :attr:`requests`,
     :attr:`dispatches`, :attr:`edits`, :attr:`merges`, :attr:`branch_deletions` (snapshots).
     """
 
@@ -168,12 +173,13 @@ class SandboxGitHub:
         """A complete environment for running the real gh against this sandbox.
 
         Based on ``os.environ`` (PATH, HOME survive) minus any GitHub settings of the caller; gh
-        gets its own config dir and TMPDIR (gh caches answers under ``$TMPDIR/gh-cli-cache``)
-        under ``tmpdir``. Run gh outside any git checkout, or pass ``--repo``/``repo``.
+        gets its own config dir, TMPDIR and XDG_CACHE_HOME under ``tmpdir`` (gh caches answers
+        for 24 h under ``$TMPDIR/gh-cli-cache``, and from 2.86 under ``$XDG_CACHE_HOME/gh``).
+        Run gh outside any git checkout, or pass ``--repo``/``repo``.
         """
-        config, tmp = Path(tmpdir) / "gh-config", Path(tmpdir) / "gh-tmp"
-        config.mkdir(parents=True, exist_ok=True)
-        tmp.mkdir(parents=True, exist_ok=True)
+        config, tmp, cache = (Path(tmpdir) / d for d in ("gh-config", "gh-tmp", "gh-cache"))
+        for directory in (config, tmp, cache):
+            directory.mkdir(parents=True, exist_ok=True)
         dropped = {"GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GH_DEBUG"}
         env = {
             k: v
@@ -189,6 +195,7 @@ class SandboxGitHub:
             http_proxy=self.proxy_url,
             GH_CONFIG_DIR=str(config),
             TMPDIR=str(tmp),
+            XDG_CACHE_HOME=str(cache),
             GH_NO_UPDATE_NOTIFIER="1",
             GH_PROMPT_DISABLED="1",
             GH_PAGER="cat",
@@ -234,17 +241,92 @@ class SandboxGitHub:
         with self.core.lock:
             self.core.dispatch_edits.append(DispatchEdit(number, transform, repo))
 
+    def set_workflow_yaml(self, file: str, text: str, *, repo: str = DEMO_REPO) -> None:
+        """Replace the text of workflow ``file`` (e.g. ``learn-async.yml``): what ``contents/``
+        serves and what a dispatch is checked against (trigger, declared and required inputs,
+        run-name)."""
+        with self.core.lock:
+            wf = self._repo(repo).workflow(file)
+            if wf is None:
+                raise KeyError(f"no workflow {file} in {repo}")
+            wf.yaml = text
+            self.core.dirty = True
+
+    def add_run(
+        self,
+        workflow: str = "learn-async.yml",
+        *,
+        title: str,
+        status: str = "completed",
+        conclusion: str | None = "success",
+        event: str = "workflow_dispatch",
+        created_at: str | None = None,
+        repo: str = DEMO_REPO,
+    ) -> int:
+        """Add a run of ``workflow`` (visible at once, next id) and return its id. A run whose
+        status is not ``completed`` has no conclusion; ``created_at`` defaults to now."""
+        _check_run(status, conclusion)
+        with self.core.lock:
+            target = self._repo(repo)
+            wf = target.workflow(workflow)
+            if wf is None:
+                raise KeyError(f"no workflow {workflow} in {repo}")
+            run = rest.create_run(
+                self.core,
+                target,
+                wf,
+                title,
+                branch=target.default_branch,
+                event=event,
+                created_at=created_at,
+            )
+            run.status = status
+            run.conclusion = conclusion if status == "completed" else None
+            return run.id
+
     def set_run_status(
         self, run_id: int, status: str, conclusion: str | None = None, *, repo: str = ""
     ) -> None:
-        """Move a run on (e.g. to ``completed``/``success``) for tests that poll it."""
+        """Move a run on (e.g. to ``completed``/``success``); it cancels a scheduled finish."""
+        _check_run(status, conclusion)
         with self.core.lock:
-            for candidate in self.core.state.repos:
-                run = candidate.run(run_id)
-                if run is not None and repo in ("", candidate.full_name):
-                    run.status, run.conclusion = status, conclusion
-                    self.core.dirty = True
-                    return
+            run = self._run(run_id, repo)
+            run.status, run.conclusion = status, conclusion
+            run.start_at = run.finish_at = None
+            self.core.dirty = True
+
+    def finish_runs(self, after: float | None, conclusion: str = "success") -> None:
+        """Every run dispatched from now on is queued, in_progress from ``after/2`` seconds after
+        its creation, and completed with ``conclusion`` at ``after`` seconds (``None``: runs stay
+        queued). Evaluated lazily on every REST request."""
+        if after is not None:
+            self.core.check_finish(after, conclusion)
+        with self.core.lock:
+            self.core.finish_after, self.core.finish_conclusion = after, conclusion
+
+    def finish_run_after(
+        self, run_id: int, after: float, conclusion: str = "success", *, repo: str = ""
+    ) -> None:
+        """Run ``run_id`` goes in_progress in ``after/2`` seconds (if queued) and completes with
+        ``conclusion`` in ``after`` seconds from now."""
+        with self.core.lock:
+            self.core.schedule(self._run(run_id, repo), time.time(), after, conclusion)
+
+    def secondary_rate_limit(self, limit: int, window: float, retry_after: int = 60) -> None:
+        """Past ``limit`` content-creating requests (POST/PATCH/PUT/DELETE, GraphQL mutations)
+        in any ``window`` seconds, answer GitHub's 403 "You have exceeded a secondary rate
+        limit..." with ``Retry-After: retry_after`` and change nothing. Refused requests do not
+        count towards the window."""
+        if limit < 0 or window <= 0:
+            raise ValueError("limit must be zero or more and window more than zero seconds")
+        with self.core.lock:
+            self.core.rate_limit = RateLimit(limit, window, retry_after)
+
+    def _run(self, run_id: int, repo: str) -> Run:
+        for candidate in self.core.state.repos:
+            run = candidate.run(run_id)
+            if run is not None and repo in ("", candidate.full_name):
+                return run
         raise KeyError(f"no run {run_id}")
 
     # ------------------------------------------------------------------ state and records
@@ -342,6 +424,9 @@ class SandboxGitHub:
     def _answer(self, incoming: _Incoming) -> _Response:
         if self.require_token and not incoming.headers.get("authorization"):
             return _error(401, "Requires authentication")
+        limited = self.core.secondary_limit(incoming.method, incoming.path, incoming.body)
+        if limited is not None:
+            return _error(limited.status, limited.message, limited.headers)
         fault = self.core.take_fault(incoming.endpoint)
         if fault is not None and not fault.after:
             retry = fault.retry_after
@@ -355,8 +440,15 @@ class SandboxGitHub:
         else:
             route, params = incoming.route
             try:
-                reply = rest.handle(self.core, route, params, incoming.query, incoming.body)
-                response = _Response(reply.status, reply.payload)
+                reply = rest.handle(
+                    self.core,
+                    route,
+                    params,
+                    path=incoming.path,
+                    query=incoming.query,
+                    body=incoming.body,
+                )
+                response = _Response(reply.status, reply.payload, reply.headers)
             except ApiError as err:
                 response = _error(err.status, err.message, err.headers)
         if fault is not None:  # fail_after: the change is made, the answer is an error
@@ -424,6 +516,13 @@ def _classify_graphql(request: dict[str, Any]) -> tuple[str | None, str]:
     if kind == "query" and name in _GRAPHQL_OPERATIONS:
         return name, _GRAPHQL_OPERATIONS[name]
     return name, "graphql"
+
+
+def _check_run(status: str, conclusion: str | None) -> None:
+    if status not in RUN_STATUSES:
+        raise ValueError(f"status must be one of {sorted(RUN_STATUSES)}, not {status!r}")
+    if conclusion is not None and conclusion not in CONCLUSIONS:
+        raise ValueError(f"conclusion must be one of {sorted(CONCLUSIONS)}, not {conclusion!r}")
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,13 +24,18 @@ __all__ = [
     "Workflow",
     "decode_node_id",
     "iso_now",
+    "iso_time",
     "node_id",
 ]
 
 
+def iso_time(epoch: float) -> str:
+    """A time as GitHub writes it: ``2026-01-20T09:12:44Z``."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def iso_now() -> str:
-    """The current UTC time as GitHub writes it: ``2026-01-20T09:12:44Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_time(time.time())
 
 
 def node_id(kind: str, repo: str, number: int) -> str:
@@ -80,11 +86,8 @@ class Workflow:
     id: int
     name: str
     path: str  # e.g. ".github/workflows/learn-async.yml"
+    yaml: str = "on: push\n"  # the file's text (served by contents/, checked on dispatch)
     state: str = "active"  # active | disabled_manually | disabled_inactivity
-    inputs: list[str] = field(default_factory=list)  # declared workflow_dispatch inputs
-    required_inputs: list[str] = field(default_factory=list)
-    has_dispatch: bool = True
-    run_name: str | None = None  # e.g. "Learn #${{ inputs.issue_number }}"
     created_at: str = "2025-11-03T14:20:00Z"
     updated_at: str = "2025-11-03T14:20:00Z"
 
@@ -109,6 +112,18 @@ class Run:
     actor: str = "someone"
     inputs: dict[str, Any] = field(default_factory=dict)
     visible_at: float = 0.0  # epoch seconds; hidden from listings before (see run_delay)
+    start_at: float | None = None  # epoch seconds: becomes in_progress (see settle)
+    finish_at: float | None = None  # epoch seconds: becomes completed with finish_conclusion
+    finish_conclusion: str = "success"
+
+    def settle(self, now: float) -> None:
+        """Move a scheduled run on to where it is at ``now`` (evaluated lazily, on every read)."""
+        if self.start_at is not None and now >= self.start_at and self.status == "queued":
+            self.status, self.updated_at = "in_progress", iso_time(self.start_at)
+            self.start_at = None
+        if self.finish_at is not None and now >= self.finish_at:
+            self.status, self.conclusion = "completed", self.finish_conclusion
+            self.updated_at, self.start_at, self.finish_at = iso_time(self.finish_at), None, None
 
 
 @dataclass

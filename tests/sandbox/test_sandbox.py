@@ -6,6 +6,8 @@ from a temporary directory outside any git checkout.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -23,6 +25,7 @@ from typing import Any
 import pytest
 
 from learnlib.sandbox import DEMO_REPO, SandboxGitHub
+from learnlib.sandbox.seed import LEARN_YAML
 
 pytestmark = [
     pytest.mark.contract,
@@ -78,6 +81,31 @@ def sandbox() -> Iterator[SandboxGitHub]:
 @pytest.fixture
 def gh(sandbox: SandboxGitHub, tmp_path: Path) -> Gh:
     return Gh(sandbox.gh_env(tmp_path, repo=DEMO_REPO), tmp_path)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]
+    data: Any
+
+
+def _api(sandbox: SandboxGitHub, method: str, path: str, payload: Any = None) -> Answer:
+    """One request straight to the sandbox (no gh), as gh would send it through the proxy."""
+    request = urllib.request.Request(
+        f"http://api.github.localhost{path}",
+        data=None if payload is None else json.dumps(payload).encode(),
+        method=method,
+        headers={"Authorization": "token x", "Content-Type": "application/json"},
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": sandbox.proxy_url}))
+    try:
+        with opener.open(request, timeout=10) as response:
+            raw, status, headers = response.read(), response.status, dict(response.headers)
+    except urllib.error.HTTPError as err:
+        raw, status, headers = err.read(), err.code, dict(err.headers)
+        err.close()
+    return Answer(status, headers, json.loads(raw) if raw else None)
 
 
 def _issue_body(gh: Gh, number: int) -> str:
@@ -142,8 +170,12 @@ def test_issue_edit_stores_a_crlf_unicode_body_byte_for_byte(
 def test_workflow_run_with_ref_dispatches_one_run(gh: Gh, sandbox: SandboxGitHub) -> None:
     result = gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406")
     assert result.code == 0, result.err
-    assert result.out == ""
     [dispatch] = sandbox.dispatches
+    # gh 2.87 and later print the run they dispatched; older gh print nothing.
+    assert result.out in (
+        "",
+        f"http://github.localhost/{DEMO_REPO}/actions/runs/{dispatch.run_id}\n",
+    )
     assert (dispatch.workflow, dispatch.ref, dispatch.inputs) == (
         LEARN,
         "main",
@@ -180,7 +212,10 @@ def test_workflow_run_by_name_lists_the_workflows(gh: Gh, sandbox: SandboxGitHub
 def test_workflow_run_of_an_unknown_workflow_is_a_404(gh: Gh, sandbox: SandboxGitHub) -> None:
     result = gh("workflow", "run", "nope.yml", "--ref", "main", "-f", "issue_number=1")
     assert result.code == 1
-    assert "HTTP 404: Not Found" in result.err
+    # gh 2.86 and later say which workflow on which branch.
+    assert (
+        "HTTP 404: Not Found" in result.err or "HTTP 404: workflow nope.yml not found" in result.err
+    )
     assert sandbox.dispatches == []
 
 
@@ -203,18 +238,12 @@ def test_workflow_without_workflow_dispatch_is_a_422(gh: Gh, sandbox: SandboxGit
 def test_dispatch_with_return_run_details_answers_200_with_the_run(
     sandbox: SandboxGitHub,
 ) -> None:
-    url = f"http://api.github.localhost/repos/{DEMO_REPO}/actions/workflows/{LEARN}/dispatches"
     payload = {"ref": "main", "inputs": {"issue_number": "5406"}, "return_run_details": True}
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload).encode(),
-        method="POST",
-        headers={"Authorization": "token x", "Content-Type": "application/json"},
+    answer = _api(
+        sandbox, "POST", f"/repos/{DEMO_REPO}/actions/workflows/{LEARN}/dispatches", payload
     )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": sandbox.proxy_url}))
-    with opener.open(request, timeout=10) as response:
-        assert response.status == 200
-        details = json.load(response)
+    assert answer.status == 200
+    details = answer.data
     [dispatch] = sandbox.dispatches
     run_id = dispatch.run_id
     assert details == {
@@ -339,15 +368,8 @@ def test_fail_next_makes_gh_fail_with_its_error_text(
 
 def test_fail_next_answers_retry_after(sandbox: SandboxGitHub) -> None:
     sandbox.fail_next("run_view", 429, retry_after=3)
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{sandbox.port}/repos/{DEMO_REPO}/actions/runs/21203400001",
-        headers={"Authorization": "token x", "Host": "api.github.localhost"},
-    )
-    with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(request, timeout=10)
-    assert caught.value.code == 429
-    assert caught.value.headers["Retry-After"] == "3"
-    caught.value.close()
+    answer = _api(sandbox, "GET", f"/repos/{DEMO_REPO}/actions/runs/21203400001")
+    assert (answer.status, answer.headers["Retry-After"]) == (429, "3")
 
 
 def test_a_failed_dispatch_creates_no_run(gh: Gh, sandbox: SandboxGitHub) -> None:
@@ -394,6 +416,285 @@ def test_edit_during_dispatch_changes_the_body(gh: Gh, sandbox: SandboxGitHub) -
     # Only the next dispatch: a second one leaves the body alone.
     assert gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406").code == 0
     assert len(sandbox.edits) == 1
+
+
+# ---------------------------------------------------------------------------------- workflow files
+
+NO_DISPATCH = "name: Learn async\non:\n  push:\n    branches: [main]\n"
+
+
+def test_workflow_view_yaml_reads_the_file_through_contents(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh("workflow", "view", LEARN, "--yaml", "--ref", "main")
+    assert result.code == 0, result.err
+    assert result.out.strip() == LEARN_YAML.strip()
+    assert sandbox.request_count("contents_get", status=200) == 1
+
+
+@pytest.mark.parametrize("slash", ["/", "%2F"])  # gh 2.102 encodes the path's slashes
+def test_contents_answers_like_github(sandbox: SandboxGitHub, slash: str) -> None:
+    path = slash.join([".github", "workflows", LEARN])
+    answer = _api(sandbox, "GET", f"/repos/{DEMO_REPO}/contents/{path}?ref=main")
+    assert answer.status == 200
+    data = answer.data
+    assert (data["type"], data["encoding"], data["name"], data["path"]) == (
+        "file",
+        "base64",
+        LEARN,
+        ".github/workflows/learn-async.yml",
+    )
+    assert base64.b64decode(data["content"]).decode() == LEARN_YAML
+    raw = LEARN_YAML.encode()
+    assert data["sha"] == hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+    assert data["size"] == len(raw)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (".github/workflows/nope.yml?ref=main", "Not Found"),
+        (".github/workflows/learn-async.yml?ref=no-such-branch", "No commit found for the ref"),
+    ],
+)
+def test_contents_of_a_missing_file_or_ref_is_a_404(
+    sandbox: SandboxGitHub, path: str, message: str
+) -> None:
+    answer = _api(sandbox, "GET", f"/repos/{DEMO_REPO}/contents/{path}")
+    assert answer.status == 404
+    assert message in answer.data["message"]
+
+
+def test_set_workflow_yaml_changes_what_is_served(gh: Gh, sandbox: SandboxGitHub) -> None:
+    sandbox.set_workflow_yaml(LEARN, NO_DISPATCH)
+    assert (
+        gh("workflow", "view", LEARN, "--yaml", "--ref", "main").out.strip() == NO_DISPATCH.strip()
+    )
+    result = gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406")
+    assert result.code == 1
+    assert "HTTP 422: Workflow does not have 'workflow_dispatch' trigger" in result.err
+    assert sandbox.dispatches == []
+    with pytest.raises(KeyError):
+        sandbox.set_workflow_yaml("nope.yml", NO_DISPATCH)
+
+
+def test_dispatch_without_a_required_input_is_a_422(gh: Gh, sandbox: SandboxGitHub) -> None:
+    result = gh("workflow", "run", LEARN, "--ref", "main", "-f", "distinct_id=abc")
+    assert result.code == 1
+    assert "HTTP 422: Required input 'issue_number' not provided" in result.err
+    assert sandbox.dispatches == []
+
+
+@pytest.mark.parametrize(
+    ("on", "accepted"),
+    [
+        ("workflow_dispatch", True),
+        ("[push, workflow_dispatch]", True),
+        ("\n  workflow_dispatch:", True),
+        ("\n  workflow_dispatch:\n    inputs:\n      x: {required: true, default: a}", True),
+        ("\n  workflow_dispatch:\n    inputs:\n      x: {required: true}", False),
+        ("[push]", False),
+    ],
+)
+def test_dispatch_reads_the_trigger_and_inputs_from_the_yaml(
+    sandbox: SandboxGitHub, on: str, accepted: bool
+) -> None:
+    sandbox.set_workflow_yaml(LEARN, f"name: Learn async\non: {on}\n")
+    answer = _api(
+        sandbox, "POST", f"/repos/{DEMO_REPO}/actions/workflows/{LEARN}/dispatches", {"ref": "main"}
+    )
+    assert answer.status == (204 if accepted else 422)
+    assert len(sandbox.dispatches) == int(accepted)
+
+
+def test_run_title_comes_from_the_run_name_trimmed(gh: Gh, sandbox: SandboxGitHub) -> None:
+    for extra in (["-f", "distinct_id=d-1"], []):
+        args = ["workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406", *extra]
+        assert gh(*args).code == 0
+    listed = gh("run", "list", "--workflow", LEARN, "--json", "displayTitle", "--limit", "2")
+    assert [r["displayTitle"] for r in listed.json()] == ["Learn #5406", "Learn #5406 d-1"]
+
+
+def test_delete_branch_accepts_an_encoded_slash(sandbox: SandboxGitHub) -> None:
+    branch = "P5408-rename-plans"
+    answer = _api(sandbox, "DELETE", f"/repos/{DEMO_REPO}/git/refs/heads%2F{branch}")
+    assert answer.status == 204
+    assert [d.branch for d in sandbox.branch_deletions] == [branch]
+    assert branch not in sandbox.state.repos[0].branches
+    again = _api(sandbox, "DELETE", f"/repos/{DEMO_REPO}/git/refs/heads/{branch}")
+    assert (again.status, again.data["message"]) == (422, "Reference does not exist")
+
+
+# ---------------------------------------------------------------------------------- run states
+
+
+def _view(gh: Gh, run_id: int) -> dict[str, Any]:
+    result = gh("run", "view", str(run_id), "--json", "status,conclusion,url,workflowName")
+    assert result.code == 0, result.err
+    data: dict[str, Any] = result.json()
+    return data
+
+
+def test_add_run_shows_in_run_view_and_run_list(gh: Gh, sandbox: SandboxGitHub) -> None:
+    running = sandbox.add_run(title="Learn #5410", status="in_progress")
+    failed = sandbox.add_run(title="Learn #5406", conclusion="failure")
+    assert running < failed
+    assert _view(gh, running) == {
+        "status": "in_progress",
+        "conclusion": "",
+        "url": f"http://github.localhost/{DEMO_REPO}/actions/runs/{running}",
+        "workflowName": "Learn async",
+    }
+    assert _view(gh, failed)["conclusion"] == "failure"
+    fields = "databaseId,status,conclusion,displayTitle,event"
+    listed = gh("run", "list", "--workflow", LEARN, "--json", fields, "--limit", "2").json()
+    assert listed == [
+        {
+            "databaseId": failed,
+            "status": "completed",
+            "conclusion": "failure",
+            "displayTitle": "Learn #5406",
+            "event": "workflow_dispatch",
+        },
+        {
+            "databaseId": running,
+            "status": "in_progress",
+            "conclusion": "",
+            "displayTitle": "Learn #5410",
+            "event": "workflow_dispatch",
+        },
+    ]
+
+
+def test_add_run_with_an_old_creation_time_lists_in_time_order(
+    gh: Gh, sandbox: SandboxGitHub
+) -> None:
+    old = sandbox.add_run(title="Learn #1", created_at="2026-01-13T00:00:00Z")
+    listed = gh("run", "list", "--workflow", LEARN, "--json", "databaseId").json()
+    assert [r["databaseId"] for r in listed] == [21203400002, old, 21203400001]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"status": "done"}, {"conclusion": "succeeded"}, {"workflow": "nope.yml"}],
+)
+def test_add_run_refuses_what_github_would_not_have(
+    sandbox: SandboxGitHub, kwargs: dict[str, str]
+) -> None:
+    with pytest.raises((ValueError, KeyError)):
+        sandbox.add_run(title="x", **kwargs)
+
+
+def test_finish_runs_moves_dispatched_runs_on_after_a_delay(gh: Gh, sandbox: SandboxGitHub) -> None:
+    sandbox.finish_runs(3.0, "failure")  # queued, in_progress from 1.5 s, completed at 3 s
+    assert gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406").code == 0
+    dispatched = time.time()
+    run_id = sandbox.dispatches[0].run_id
+    assert _view(gh, run_id)["status"] == "queued"
+    time.sleep(max(0.0, dispatched + 1.6 - time.time()))
+    assert (_view(gh, run_id)["status"], _view(gh, run_id)["conclusion"]) == ("in_progress", "")
+    time.sleep(max(0.0, dispatched + 3.1 - time.time()))
+    assert {k: v for k, v in _view(gh, run_id).items() if k in ("status", "conclusion")} == {
+        "status": "completed",
+        "conclusion": "failure",
+    }
+    runs = (
+        f"/repos/{DEMO_REPO}/actions/workflows/{LEARN}/runs?status=failure"  # gh 2.23: no --status
+    )
+    listed = _api(sandbox, "GET", runs).data["workflow_runs"]
+    assert [r["id"] for r in listed] == [run_id, 21203400002]
+
+
+def test_finish_run_after_and_set_run_status(gh: Gh, sandbox: SandboxGitHub) -> None:
+    first = sandbox.add_run(title="Learn #5406", status="queued")
+    second = sandbox.add_run(title="Learn #5408", status="queued")
+    sandbox.finish_run_after(first, 0.2, "cancelled")
+    sandbox.finish_run_after(second, 0.2)
+    sandbox.set_run_status(second, "in_progress")  # a status set by hand cancels the schedule
+    time.sleep(0.3)
+    assert _view(gh, first)["conclusion"] == "cancelled"
+    assert _view(gh, second)["status"] == "in_progress"
+    with pytest.raises(ValueError, match="conclusion must be one of"):
+        sandbox.finish_runs(1.0, "ok")
+    with pytest.raises(KeyError):
+        sandbox.finish_run_after(1, 1.0)
+
+
+def test_run_list_pages_like_github(gh: Gh, sandbox: SandboxGitHub) -> None:
+    ids = [sandbox.add_run(title=f"Learn #{n}") for n in range(150)]
+    listed = gh("run", "list", "--workflow", LEARN, "--json", "databaseId", "--limit", "120")
+    assert listed.code == 0, listed.err
+    assert [r["databaseId"] for r in listed.json()] == ids[::-1][:120]
+    assert sandbox.request_count("run_list") == 2
+    runs = f"/repos/{DEMO_REPO}/actions/workflows/{LEARN}/runs"
+    last = _api(sandbox, "GET", f"{runs}?per_page=100&page=2").data
+    assert (last["total_count"], len(last["workflow_runs"])) == (152, 52)
+    assert len(_api(sandbox, "GET", f"{runs}?per_page=500").data["workflow_runs"]) == 100
+
+
+def test_concurrent_dispatches_get_unique_increasing_runs(
+    sandbox: SandboxGitHub, tmp_path: Path
+) -> None:
+    sandbox.latency = 0.05
+    env = sandbox.gh_env(tmp_path, repo=DEMO_REPO)
+    procs = [
+        subprocess.Popen(
+            ["gh", "workflow", "run", LEARN, "--ref", "main", "-f", f"issue_number={n}"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(6)
+    ]
+    assert [p.wait(timeout=30) for p in procs] == [0] * 6
+    ids = [d.run_id for d in sandbox.dispatches]
+    assert len(set(ids)) == 6
+    assert ids == sorted(ids)
+    runs = [r for r in sandbox.state.repos[0].runs if r.id in ids]
+    assert len({r.run_number for r in runs}) == 6
+
+
+# ---------------------------------------------------------------------------------- rate limits
+
+
+def test_secondary_rate_limit_refuses_content_creating_requests(
+    gh: Gh, sandbox: SandboxGitHub
+) -> None:
+    sandbox.secondary_rate_limit(2, 60, retry_after=30)
+    for _ in range(2):
+        assert gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406").code == 0
+    refused = gh("workflow", "run", LEARN, "--ref", "main", "-f", "issue_number=5406")
+    assert refused.code == 1
+    assert "HTTP 403: You have exceeded a secondary rate limit" in refused.err
+    edit = gh("issue", "edit", "5406", "--body-file", "-", stdin=b"x")  # a GraphQL mutation
+    assert edit.code == 1
+    assert "exceeded a secondary rate limit" in edit.err
+    assert gh("issue", "view", "5406", "--json", "title").code == 0  # reads are not limited
+    assert (len(sandbox.dispatches), sandbox.edits) == (2, [])
+    answer = _api(sandbox, "DELETE", f"/repos/{DEMO_REPO}/git/refs/heads/P5408-rename-plans")
+    assert (answer.status, answer.headers["Retry-After"]) == (403, "30")
+    assert (
+        "please include the request ID " + answer.headers["X-GitHub-Request-Id"]
+        in (answer.data["message"])
+    )
+    assert sandbox.branch_deletions == []
+
+
+def test_secondary_rate_limit_lets_requests_through_once_the_window_passes(
+    sandbox: SandboxGitHub,
+) -> None:
+    sandbox.secondary_rate_limit(1, 0.3)
+    path = f"/repos/{DEMO_REPO}/actions/workflows/{LEARN}/dispatches"
+    payload = {"ref": "main", "inputs": {"issue_number": "1"}}
+    assert [_api(sandbox, "POST", path, payload).status for _ in range(2)] == [204, 403]
+    time.sleep(0.35)
+    assert _api(sandbox, "POST", path, payload).status == 204
+
+
+def test_gh_env_isolates_gh_caches(sandbox: SandboxGitHub, tmp_path: Path) -> None:
+    env = sandbox.gh_env(tmp_path)
+    for name in ("GH_CONFIG_DIR", "TMPDIR", "XDG_CACHE_HOME"):
+        assert Path(env[name]).is_dir()
+        assert tmp_path in Path(env[name]).parents
 
 
 # ---------------------------------------------------------------------------------- lifecycle
