@@ -211,7 +211,7 @@ def learn_plan(
     if options.dry_run or asking:
         # Check first, so that a plan that needs no learning (or is no plan) is not asked about.
         check = _trigger(gh, plan_issue, replace(learn_options, dry_run=True), progress)
-        if options.dry_run or not check.success or check.reason is not None:
+        if options.dry_run or not check.success or check.action not in ("dispatch", "redispatch"):
             return check, None
         if ask is not None and not ask(plan_issue):
             return None, "declined at the prompt"

@@ -42,18 +42,6 @@ def invalid_status_sentence(status: object) -> str:
     return f"learn_status {status!r} is not one of erk's values ({valid}, or null)"
 
 
-def learn_state_reason(header: Mapping[str, object]) -> str | None:
-    """Why this plan needs no new learn run, or None when it does."""
-    status = header.get("learn_status")
-    if status == PENDING:
-        run_id = header.get("learn_run_id")
-        run = f" (run {run_id})" if not plan_header.is_empty(run_id) else ""
-        return f"learn_status is already pending{run}; use --force to dispatch again"
-    if isinstance(status, str) and status.startswith("completed"):
-        return f"learn_status is already {status}; use --force to dispatch again"
-    return None
-
-
 def updated_body(
     first_header: Mapping[str, object], fresh: str, run_id: int | None, warnings: list[str]
 ) -> str | None:
@@ -68,6 +56,49 @@ def updated_body(
         return None
     updated = with_learn_state(fresh, header, run_id, warnings)
     return None if updated == fresh else updated
+
+
+def updated_with(
+    first_header: Mapping[str, object],
+    fresh: str,
+    updates: Mapping[str, str | None],
+    warnings: list[str],
+) -> str | None:
+    """The lost-update rule for a repair: ``updates`` applied to the fresh body, or None.
+
+    None when the learn fields changed since the first read (someone else wrote them: left alone,
+    with a warning) or when the body already holds the values.
+    """
+    header = plan_header.read_header(fresh)
+    changed = [key for key in LEARN_KEYS if header.get(key) != first_header.get(key)]
+    if changed:
+        warnings.append(
+            f"someone else changed {', '.join(changed)} since it was read "
+            f"(learn_status is now {header.get('learn_status')!r}); the header was left as it is"
+        )
+        return None
+    updated = _within_limit(plan_header.set_values(fresh, updates))
+    return None if updated == fresh else updated
+
+
+def with_run_id(fresh: str, run_id: int, warnings: list[str]) -> str | None:
+    """The second write on gh < 2.87: learn_run_id of the run found, on the fresh body, or None.
+
+    Written only while the header still says ``pending`` with no run (what the first write left);
+    already naming this run (a concurrent trigger repaired it) is fine; anything else was written
+    by someone else and is left alone.
+    """
+    header = plan_header.read_header(fresh)
+    current = header.get("learn_run_id")
+    if str(current).strip() == str(run_id):
+        return None
+    if header.get("learn_status") != PENDING or not plan_header.is_empty(current):
+        warnings.append(
+            f"learn_run_id was not recorded: someone else changed the header meanwhile "
+            f"(learn_status {header.get('learn_status')!r}, learn_run_id {current!r})"
+        )
+        return None
+    return _within_limit(plan_header.set_values(fresh, {"learn_run_id": str(run_id)}))
 
 
 def with_learn_state(
@@ -87,7 +118,7 @@ def with_learn_state(
     if run_update:
         try:
             return _within_limit(
-                plan_header.set_values(body, {"learn_status": PENDING} | run_update)
+                plan_header.set_values(body, {"learn_status": PENDING, **run_update})
             )
         except (plan_header.PlanHeaderError, BodyTooLong) as error:
             warnings.append(f"learn_run_id was not written: {error}")
@@ -99,6 +130,11 @@ class BodyTooLong(ValueError):
 
 
 BODY_LIMIT = 65_536
+
+
+def checked_size(body: str) -> str:
+    """The body, or BodyTooLong when GitHub would refuse it."""
+    return _within_limit(body)
 
 
 def _within_limit(body: str) -> str:

@@ -67,8 +67,11 @@ def is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def set_values(body: str, updates: Mapping[str, str | None]) -> str:
-    """Return body with each key set to its value (None writes `null`), all else unchanged."""
+def set_values(body: str, updates: Mapping[str, str | int | None]) -> str:
+    """Return body with each key set to its value (None writes `null`), all else unchanged.
+
+    Strings are written as strings (quoted when YAML would read them otherwise), ints as ints.
+    """
     rendered = {_checked_key(key): _render(value) for key, value in updates.items()}
     header = _parse(body)
     before = _to_dict(header)
@@ -255,7 +258,7 @@ def _scalar(tag: str | None, text: str) -> object:
     return text
 
 
-def _same(current: object, new: str | None) -> bool:
+def _same(current: object, new: str | int | None) -> bool:
     return type(current) is type(new) and current == new
 
 
@@ -268,9 +271,13 @@ def _checked_key(key: str) -> str:
     return key
 
 
-def _render(value: str | None) -> str:
+def _render(value: str | int | None) -> str:
     if value is None:
         return "null"
+    if isinstance(value, bool) or not isinstance(value, str):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a string, an int or None")
+        return str(value)
     if _LINE_BREAK.search(value) or _NON_PRINTABLE.search(value):
         raise ValueError(f"{value!r} has a line break or unprintable character")
     if _PLAIN_SAFE.fullmatch(value) and value.lower() not in _YAML11_WORDS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,17 @@ learn_status: null
 # Plan: make the thing
 
 Some prose.
+"""
+
+RUN_LIST = ("gh", "run", "list", "--workflow")
+# A learn workflow that takes the trigger's dispatch (no distinct_id: the dispatch argv is fixed).
+LEARN_WORKFLOW = """name: Learn
+run-name: "Learn #${{ inputs.issue_number }}"
+on:
+  workflow_dispatch:
+    inputs:
+      issue_number: {required: true, type: string}
+jobs: {}
 """
 
 
@@ -102,19 +114,57 @@ class FakeGh:
         occurrences: int = 1,
         stderr: str = "",
         returncode: int = 0,
+        limit: int = 20,
     ) -> None:
         self.fp.register(
-            ["gh", "run", "list", "--workflow", workflow, "--json", RUN_FIELDS, "--limit", "20"],
+            [*RUN_LIST, workflow, "--json", RUN_FIELDS, "--limit", str(limit)],
             stdout=run_list_output(runs) if returncode == 0 else "",
             stderr=stderr,
             returncode=returncode,
             occurrences=occurrences,
         )
 
+    def workflow_file(
+        self,
+        text: str | None,
+        *,
+        workflow: str = "learn-async.yml",
+        ref: str | None = None,
+        repo: str = "{owner}/{repo}",
+        stderr: str = "HTTP 404: Not Found (https://api.github.com/repos/o/r/contents)\n",
+    ) -> None:
+        """`gh api repos/O/R/contents/.github/workflows/W[?ref=R]`; None answers a 404."""
+        endpoint = f"repos/{repo}/contents/.github/workflows/{workflow}"
+        if ref:
+            endpoint += f"?ref={ref}"
+        if text is None:
+            self.fp.register(["gh", "api", endpoint], stderr=stderr, returncode=1)
+            return
+        content = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        self.fp.register(
+            ["gh", "api", endpoint],
+            stdout=gh_json({"encoding": "base64", "content": content, "name": workflow}),
+        )
+
     def repo_view(self, branch: str = "main", occurrences: int = 10) -> None:
         self.fp.register(
             ["gh", "repo", "view", "--json", "defaultBranchRef"],
             stdout=gh_json({"defaultBranchRef": {"name": branch}}),
+            occurrences=occurrences,
+        )
+
+    def side_reads(self, occurrences: int = 10) -> None:
+        """What every trigger reads beside the issue: no runs yet, a workflow that takes it."""
+        any_one = self.fp.any(min=1, max=1)
+        self.fp.register(
+            [*RUN_LIST, any_one, "--json", RUN_FIELDS, "--limit", "100", self.fp.any()],
+            stdout="[]\n",
+            occurrences=occurrences,
+        )
+        content = base64.b64encode(LEARN_WORKFLOW.encode("utf-8")).decode("ascii")
+        self.fp.register(
+            ["gh", "api", any_one],
+            stdout=gh_json({"encoding": "base64", "content": content}),
             occurrences=occurrences,
         )
 
@@ -140,6 +190,7 @@ def run_task(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[
 def gh_fake(fp: Any) -> Iterator[FakeGh]:
     fake = FakeGh(fp)
     fake.repo_view()  # looked up beside every issue read unless a ref is given
+    fake.side_reads()  # the trigger's run listing and workflow file, read beside the issue
     yield fake
 
 

@@ -1,0 +1,162 @@
+"""record-learn: write erk's learn fields into a plan header, without dispatching anything.
+
+The learn workflow's last step (the outcome of learning), and the repair that header_update_failed
+names. Same byte-exact editor as the trigger: only the values given change. Same lost-update rule:
+the body is read, the new one computed from it and written at once; a run id given that is not the
+one the header waits for (a newer dispatch replaced it) leaves the header alone, with a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from learnlib import plan_header
+from learnlib.decision import run_id_of
+from learnlib.gh.issues import edit_issue_body
+from learnlib.gh.runner import GhError, GitHubCli
+from learnlib.learn import Refusal, read_issue
+from learnlib.learn_state import (
+    LEARN_STATUSES,
+    PENDING,
+    BodyTooLong,
+    body_diff,
+    checked_size,
+    invalid_status_sentence,
+)
+from learnlib.run_discovery import Progress
+
+
+@dataclass(frozen=True)
+class RecordRequest:
+    issue_number: int
+    status: str
+    run_id: int | None = None
+    learn_plan_issue: int | None = None
+    learn_plan_pr: int | None = None
+    label: str = "erk-plan"
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    issue_number: int
+    success: bool
+    learn_status: str
+    written: bool = False
+    changed: tuple[str, ...] = ()
+    diff: str | None = None
+    error: str | None = None
+    error_type: str | None = None
+    detail: str | None = None
+    warnings: tuple[str, ...] = ()
+    dry_run: bool = False
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def record_learn(
+    gh: GitHubCli, request: RecordRequest, progress: Progress = _silent
+) -> RecordResult:
+    """Read the plan, check the values, write the learn fields (one write, one-line diffs)."""
+    base = RecordResult(request.issue_number, success=True, learn_status=request.status)
+    if request.status not in LEARN_STATUSES:
+        return _failed(
+            base,
+            Refusal(
+                f"--status {invalid_status_sentence(request.status)}",
+                "invalid_learn_status",
+                "learnlib writes only erk's vocabulary",
+            ),
+        )
+    progress(f"Reading issue #{request.issue_number}")
+    try:
+        issue = read_issue(gh, request.issue_number)
+    except Refusal as refusal:
+        return _failed(base, refusal)
+    if request.label not in issue.labels:
+        labels = ", ".join(issue.labels) or "none"
+        return _failed(base, Refusal("Issue is not an erk-plan", "not_a_plan", f"labels: {labels}"))
+    try:
+        header = plan_header.read_header(issue.body)
+        superseded = _superseded(header, request)
+        if superseded:
+            progress(f"Not written: {superseded}")
+            return replace(base, warnings=(superseded,))
+        updated = checked_size(plan_header.set_values(issue.body, updates(request)))
+    except plan_header.PlanHeaderError as error:
+        return _failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
+    except BodyTooLong as error:
+        return _failed(
+            base, Refusal("The plan header cannot be updated", "body_too_long", str(error))
+        )
+    after = plan_header.read_header(updated)
+    changed = tuple(key for key in after if header.get(key, object()) != after[key])
+    diff = body_diff(issue.body, updated)
+    base = replace(base, changed=changed, diff=diff)
+    if request.dry_run or updated == issue.body:
+        return replace(base, dry_run=request.dry_run)
+    try:
+        edit_issue_body(gh, request.issue_number, updated)
+    except GhError as error:
+        return _failed(
+            base,
+            Refusal("The plan header could not be updated", "header_update_failed", error.detail),
+        )
+    progress("Header written")
+    return replace(base, written=True)
+
+
+def updates(request: RecordRequest) -> dict[str, str | int | None]:
+    """The header values: learn_run_id as a quoted string (as erk writes it), numbers as ints."""
+    values: dict[str, str | int | None] = {"learn_status": request.status}
+    if request.run_id is not None:
+        values["learn_run_id"] = str(request.run_id)
+    if request.learn_plan_issue is not None:
+        values["learn_plan_issue"] = request.learn_plan_issue
+    if request.learn_plan_pr is not None:
+        values["learn_plan_pr"] = request.learn_plan_pr
+    return values
+
+
+def _superseded(header: dict[str, object], request: RecordRequest) -> str | None:
+    """A run's outcome arriving after a newer dispatch replaced that run is not recorded."""
+    recorded = run_id_of(header.get("learn_run_id"))
+    if request.run_id is None or recorded is None or recorded == request.run_id:
+        return None
+    if header.get("learn_status") != PENDING:
+        return None
+    return (
+        f"the header waits for run {recorded}, not run {request.run_id}; "
+        f"the header was left as it is"
+    )
+
+
+def _failed(base: RecordResult, refusal: Refusal) -> RecordResult:
+    return replace(
+        base,
+        success=False,
+        error=refusal.error,
+        error_type=refusal.error_type,
+        detail=refusal.detail,
+    )
+
+
+def record_payload(result: RecordResult) -> dict[str, Any]:
+    """The task's one JSON object."""
+    payload: dict[str, Any] = {
+        "success": result.success,
+        "issue_number": result.issue_number,
+        "learn_status": result.learn_status,
+        "written": result.written,
+        "changed": list(result.changed),
+    }
+    if not result.success:
+        payload |= {"error": result.error, "error_type": result.error_type, "detail": result.detail}
+    if result.dry_run:
+        payload |= {"dry_run": True, "diff": result.diff}
+    if result.warnings:
+        payload["warnings"] = list(result.warnings)
+    return payload

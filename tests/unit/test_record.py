@@ -1,0 +1,140 @@
+"""record-learn: erk's learn fields written byte-exact, refusals that write nothing, the task."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from learnlib import plan_header
+from learnlib.gh.runner import GitHubCli
+from learnlib.record import RecordRequest, record_learn
+from tests.unit.conftest import PLAN_BODY, FakeGh, run_task
+
+ISSUE = 5406
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.ndiff(before.splitlines(keepends=True), after.splitlines(keepends=True))
+    return [line for line in diff if line[:1] in "+-"]
+
+
+def test_a_status_is_a_one_line_diff(gh: GitHubCli, gh_fake: FakeGh) -> None:
+    gh_fake.issue_view(ISSUE)
+    gh_fake.issue_edit(ISSUE)
+
+    result = record_learn(gh, RecordRequest(ISSUE, "completed_no_plan"))
+
+    assert result.success and result.written and result.changed == ("learn_status",)
+    assert changed_lines(PLAN_BODY, gh_fake.edited[0]) == [
+        "- learn_status: null\n",
+        "+ learn_status: completed_no_plan\n",
+    ]
+
+
+def test_run_id_is_a_quoted_string_and_plan_numbers_are_ints(
+    gh: GitHubCli, gh_fake: FakeGh
+) -> None:
+    gh_fake.issue_view(ISSUE)
+    gh_fake.issue_edit(ISSUE)
+
+    request = RecordRequest(
+        ISSUE, "completed_with_plan", run_id=77, learn_plan_issue=12, learn_plan_pr=13
+    )
+    result = record_learn(gh, request)
+
+    assert result.success and result.written
+    header = plan_header.read_header(gh_fake.edited[0])
+    assert header["learn_run_id"] == "77"
+    assert (header["learn_plan_issue"], header["learn_plan_pr"]) == (12, 13)
+    assert "+ learn_run_id: '77'\n" in changed_lines(PLAN_BODY, gh_fake.edited[0])
+
+
+def test_a_status_outside_erks_six_is_refused_before_any_read(
+    gh: GitHubCli, gh_fake: FakeGh
+) -> None:
+    gh_fake.issue_view(ISSUE)
+    gh_fake.issue_edit(ISSUE)
+
+    result = record_learn(gh, RecordRequest(ISSUE, "completed"))
+
+    assert (result.success, result.error_type) == (False, "invalid_learn_status")
+    assert "plan_completed" in (result.error or "")
+    assert gh_fake.edited == [] and gh_fake.count("issue", "view", gh_fake.fp.any()) == 0
+
+
+@pytest.mark.parametrize(
+    ("labels", "body", "error_type"),
+    [(("bug",), PLAN_BODY, "not_a_plan"), (("erk-plan",), "no header\n", "invalid_plan_header")],
+)
+def test_an_unusable_issue_is_refused_and_left_alone(
+    gh: GitHubCli, gh_fake: FakeGh, labels: tuple[str, ...], body: str, error_type: str
+) -> None:
+    gh_fake.issue_view(ISSUE, body=body, labels=labels)
+    gh_fake.issue_edit(ISSUE)
+
+    result = record_learn(gh, RecordRequest(ISSUE, "pending"))
+
+    assert (result.success, result.error_type) == (False, error_type)
+    assert gh_fake.edited == []
+
+
+def test_the_outcome_of_a_replaced_run_is_not_recorded(gh: GitHubCli, gh_fake: FakeGh) -> None:
+    body = plan_header.set_values(PLAN_BODY, {"learn_status": "pending", "learn_run_id": "90"})
+    gh_fake.issue_view(ISSUE, body=body)
+    gh_fake.issue_edit(ISSUE)
+
+    result = record_learn(gh, RecordRequest(ISSUE, "completed_no_plan", run_id=80))
+
+    assert result.success and not result.written and gh_fake.edited == []
+    assert "run 90" in result.warnings[0]
+
+
+def test_a_failed_write_is_header_update_failed(gh: GitHubCli, gh_fake: FakeGh) -> None:
+    gh_fake.issue_view(ISSUE)
+    gh_fake.issue_edit(ISSUE, returncode=1, stderr="GraphQL: Resource not accessible\n")
+
+    result = record_learn(gh, RecordRequest(ISSUE, "pending", run_id=5))
+
+    assert (result.success, result.error_type) == (False, "header_update_failed")
+
+
+def test_the_task_prints_one_json_object(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
+) -> None:
+    gh_fake.issue_view(ISSUE)
+    gh_fake.issue_edit(ISSUE)
+
+    code, payload, err = run_task(
+        capsys, "record-learn", "--issue", str(ISSUE), "--status", "pending", "--run-id", "42"
+    )
+
+    assert code == 0
+    assert payload == {
+        "success": True,
+        "issue_number": ISSUE,
+        "learn_status": "pending",
+        "written": True,
+        "changed": ["learn_status", "learn_run_id"],
+    }
+    assert "Header written" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["--issue", str(ISSUE)], 2),
+        (["--issue", str(ISSUE), "--status", "pending", "--run-id", "x"], 2),
+        (["--status", "pending"], 2),
+    ],
+)
+def test_task_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, argv: list[str], code: int
+) -> None:
+    got, payload, _ = run_task(capsys, "record-learn", *argv)
+    assert (got, payload["error_type"]) == (code, "invalid_option")
+
+
+def test_task_refusal_exits_1(capsys: pytest.CaptureFixture[str], gh_fake: FakeGh) -> None:
+    code, payload, _ = run_task(capsys, "record-learn", "--issue", "1", "--status", "done")
+    assert (code, payload["error_type"]) == (1, "invalid_learn_status")
