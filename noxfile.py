@@ -45,3 +45,4 @@ def bench(session: nox.Session) -> None:
     """Benchmarks through the real gh against the sandbox; prints a table of figures."""
     session.install(".[test]")  # installed as a user installs it: no editable-import hook
     session.run("python", "benchmarks/bench.py", *session.posargs)
+    session.run("python", "benchmarks/bench_backlog.py")
