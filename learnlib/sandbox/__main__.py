@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from learnlib.sandbox.server import serve
+from learnlib.sandbox import SandboxUnavailable
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,8 +22,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     try:
+        from learnlib.sandbox.server import serve
+
         serve(args.port, args.state_file)
-    except OSError as err:  # e.g. the port is taken, or the state file cannot be written
+    except (SandboxUnavailable, OSError) as err:  # no graphql-core, the port is taken, ...
         parser.exit(1, f"{parser.prog}: error: {err}\n")
 
 

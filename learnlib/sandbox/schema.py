@@ -1,414 +1,533 @@
-"""The slice of GitHub's GraphQL schema that gh uses for issues, pull requests and repositories.
+"""The GraphQL half of the double: GitHub's own schema (a subset: github.graphql) on graphql-core.
 
-Values passed to resolvers: ``Repository`` gets a :class:`Repo`; ``Issue`` and ``PullRequest`` get
-``(Repo, Issue)`` / ``(Repo, PullRequest)``; connections get a list of node ``Obj`` values.
+graphql-core parses, validates and executes (fragments, variables, aliases, ``__type``
+introspection); this module only resolves fields over the in-memory state. Values: ``Repository``
+is a :class:`Repo`, ``Issue``/``PullRequest`` an :class:`Item`, ``User``/``Organization`` an
+:class:`Owner`, ``Ref`` a branch name, ``Commit``/``PullRequestCommit`` an oid, connections a
+:class:`Page`. Fields without an entry in ``_FIELDS`` read the snake_case attribute of the value.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import re
+import shlex
 import time
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
+from learnlib.sandbox import SandboxUnavailable
 from learnlib.sandbox.core import WEB_URL, Core, MergeRecord
-from learnlib.sandbox.graphql import GraphQLError, Obj, ObjectType
-from learnlib.sandbox.state import (
-    Issue,
-    Label,
-    PullRequest,
-    Repo,
-    decode_node_id,
-    iso_now,
-    node_id,
-)
+from learnlib.sandbox.state import Issue, PullRequest, Repo, decode_node_id, iso_now, node_id
 
-__all__ = ["build_schema", "roots"]
+try:
+    from graphql import (
+        DocumentNode,
+        FieldNode,
+        GraphQLError,
+        GraphQLResolveInfo,
+        GraphQLSchema,
+        OverlappingFieldsCanBeMergedRule,
+        build_schema,
+        execute_sync,
+        get_operation_ast,
+        parse,
+        specified_rules,
+        validate,
+    )
+except ImportError as missing:  # pragma: no cover - exercised where the extra is not installed
+    raise SandboxUnavailable(
+        "the GitHub sandbox needs graphql-core: pip install 'learnlib[sandbox]'"
+    ) from missing
 
-Fields = dict[str, Callable[[Any, dict[str, Any]], Any]]
+__all__ = ["RULES", "answer", "operation_info", "schema"]
+
+#: The validation rules GitHub applies. Like graphql-ruby, GitHub lets ``... on Issue { state }``
+#: and ``... on PullRequest { state }`` share a response name though their enums differ (gh's
+#: IssueByNumber does it), which graphql-js's OverlappingFieldsCanBeMerged refuses.
+RULES = tuple(rule for rule in specified_rules if rule is not OverlappingFieldsCanBeMergedRule)
 
 _CLOSING = re.compile(r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b")
+_MAX_PAGE = 100
 
 
-def roots() -> dict[str, Obj]:
-    return {"query": Obj("Query"), "mutation": Obj("Mutation")}
+@dataclass(frozen=True)
+class Item:
+    """An issue or a pull request, with the repository it belongs to."""
+
+    repo: Repo
+    value: Issue | PullRequest
 
 
-def _const(value: Any) -> Callable[[Any, dict[str, Any]], Any]:
-    return lambda _obj, _args: value
+@dataclass(frozen=True)
+class Owner:
+    login: str
+    kind: str = "User"  # or "Organization"
 
 
-def _attr(name: str, index: int | None = None) -> Callable[[Any, dict[str, Any]], Any]:
-    """Resolve an attribute of the value (or of ``value[index]`` for a (repo, item) pair)."""
-    if index is None:
-        return lambda obj, _args: getattr(obj, name)
-    return lambda obj, _args: getattr(obj[index], name)
+@dataclass(frozen=True)
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
 
 
-def _page(items: list[Any], args: dict[str, Any]) -> list[Any]:
-    if args.get("first") is not None:
-        return items[: int(args["first"])]
-    if args.get("last") is not None:
-        return items[-int(args["last"]) :] if int(args["last"]) else []
-    return items
+@dataclass(frozen=True)
+class Page:
+    nodes: list[Any]
+    total_count: int
+    page_info: PageInfo
+
+    @property
+    def issue_count(self) -> int:
+        return self.total_count
 
 
-def _connection_type(node_type: str) -> ObjectType:
-    """``<node_type>Connection``: its value is the (already paged) list of node values."""
-    return ObjectType(
-        {
-            "nodes": lambda nodes, _a: [Obj(node_type, n) for n in nodes],
-            "edges": lambda nodes, _a: [Obj(node_type + "Edge", n) for n in nodes],
-            "totalCount": lambda nodes, _a: len(nodes),
-            "pageInfo": _const(Obj("PageInfo")),
-        }
-    )
+def _error(message: str, kind: str) -> GraphQLError:
+    """An error as GitHub words it; ``kind`` becomes the error's ``type`` (e.g. NOT_FOUND)."""
+    return GraphQLError(message, extensions={"type": kind})
 
 
-def _label_id(label: Label) -> str:
-    return "LA_" + base64.urlsafe_b64encode(label.name.encode()).decode().rstrip("=")
+def _cursor(offset: int) -> str:
+    return base64.b64encode(f"cursor:v2:{offset}".encode()).decode()
 
 
-def _owner(repo: Repo) -> Obj:
-    return Obj(repo.owner_type, repo.owner)
+def _offset(cursor: str) -> int:
+    try:
+        return int(base64.b64decode(cursor).decode().removeprefix("cursor:v2:"))
+    except ValueError:
+        raise _error(
+            f"`{cursor}` does not appear to be a valid cursor.", "INVALID_CURSOR_ARGUMENTS"
+        ) from None
 
 
-def _actor(login: str) -> Obj:
-    return Obj("User", login)
+def _page(
+    connection: str, items: list[Any], args: dict[str, Any], *, last_is_size: bool = False
+) -> Page:
+    """One page of ``items`` as ``args`` (first, last, after, before) ask, with GitHub's limits.
 
-
-def _not_found(message: str) -> GraphQLError:
-    return GraphQLError(message, type="NOT_FOUND")
-
-
-def build_schema(core: Core) -> dict[str, ObjectType]:  # noqa: PLR0915 - one table, read top down
-    """The object types, with resolvers that read and change ``core.state``."""
-
-    # ------------------------------------------------------------------ lookups
-    def repository(_root: Any, args: dict[str, Any]) -> Obj:
-        full = f"{args.get('owner')}/{args.get('name')}"
-        repo = core.repo(full)
-        if repo is None:
-            raise _not_found(f"Could not resolve to a Repository with the name '{full}'.")
-        return Obj("Repository", repo)
-
-    def issue_or_pr(repo: Repo, args: dict[str, Any]) -> Obj:
-        number = int(args["number"])
-        issue = repo.issue(number)
-        if issue is not None:
-            return Obj("Issue", (repo, issue))
-        pr = repo.pull_request(number)
-        if pr is not None:
-            return Obj("PullRequest", (repo, pr))
-        raise _not_found(
-            f"Could not resolve to an issue or pull request with the number of {number}."
+    ``last_is_size``: GitHub's ``search`` takes ``last`` as the page size after ``after`` (gh
+    pages its searches with ``last`` and ``after``).
+    """
+    first, last, after, before = (args.get(k) for k in ("first", "last", "after", "before"))
+    if first is None and last is None:
+        raise _error(
+            f"You must provide a `first` or `last` value to properly paginate the "
+            f"`{connection}` connection.",
+            "MISSING_PAGINATION_BOUNDARIES",
         )
+    for name, size in (("first", first), ("last", last)):
+        if size is not None and not 0 <= size <= _MAX_PAGE:
+            raise _error(
+                f"Requesting {size} records on the `{connection}` connection exceeds the "
+                f"`{name}` limit of {_MAX_PAGE} records.",
+                "EXCESSIVE_PAGINATION",
+            )
+    start = _offset(after) + 1 if after else 0
+    end = min(_offset(before), len(items)) if before else len(items)
+    if last_is_size:
+        first, last = first if first is not None else last, None
+    if first is not None:
+        end = min(end, start + first)
+    if last is not None:
+        start = max(start, end - last)
+    nodes = items[start:end]
+    cursors = (_cursor(start), _cursor(end - 1)) if nodes else (None, None)
+    return Page(nodes, len(items), PageInfo(end < len(items), start > 0, *cursors))
 
-    def issue(repo: Repo, args: dict[str, Any]) -> Obj:
-        number = int(args["number"])
-        found = repo.issue(number)
-        if found is None:
-            raise _not_found(f"Could not resolve to an Issue with the number of {number}.")
-        return Obj("Issue", (repo, found))
 
-    def pull_request(repo: Repo, args: dict[str, Any]) -> Obj:
-        number = int(args["number"])
-        found = repo.pull_request(number)
-        if found is None:
-            raise _not_found(f"Could not resolve to a PullRequest with the number of {number}.")
-        return Obj("PullRequest", (repo, found))
-
-    def pull_requests(repo: Repo, args: dict[str, Any]) -> Obj:
-        prs = list(repo.pull_requests)
-        if args.get("headRefName"):
-            prs = [p for p in prs if p.head_ref == args["headRefName"]]
-        if args.get("baseRefName"):
-            prs = [p for p in prs if p.base_ref == args["baseRefName"]]
-        if args.get("states"):
-            prs = [p for p in prs if p.state in args["states"]]
-        prs.sort(key=lambda p: (p.created_at, p.number), reverse=True)
-        return Obj("PullRequestConnection", _page([(repo, p) for p in prs], args))
-
-    def issues(repo: Repo, args: dict[str, Any]) -> Obj:
-        found = list(repo.issues)
-        if args.get("states"):
-            found = [i for i in found if i.state in args["states"]]
-        if args.get("labels"):
-            found = [i for i in found if {lb.name for lb in i.labels} & set(args["labels"])]
-        found.sort(key=lambda i: i.number, reverse=True)
-        return Obj("IssueConnection", _page([(repo, i) for i in found], args))
-
-    def by_node_id(value: Any) -> tuple[Repo, Issue | PullRequest]:
-        decoded = decode_node_id(str(value))
-        repo = core.repo(decoded[1]) if decoded else None
-        item: Issue | PullRequest | None = None
-        if decoded and repo is not None:
-            kind, _, number = decoded
-            item = repo.issue(number) if kind == "Issue" else repo.pull_request(number)
-        if repo is None or item is None:
-            raise _not_found(f"Could not resolve to a node with the global id of '{value}'.")
-        return repo, item
-
-    def node(_root: Any, args: dict[str, Any]) -> Obj:
-        repo, item = by_node_id(args.get("id"))
-        return Obj("Issue" if isinstance(item, Issue) else "PullRequest", (repo, item))
-
-    def type_info(_root: Any, args: dict[str, Any]) -> Obj | None:
-        return Obj("__Type", args["name"]) if args.get("name") in schema else None
-
-    # ------------------------------------------------------------------ mutations
-    def update_issue(_root: Any, args: dict[str, Any]) -> Obj:
-        data = args.get("input") or {}
-        repo, item = by_node_id(data.get("id"))
-        if not isinstance(item, Issue):
-            raise _not_found(f"Could not resolve to an Issue with the global id of '{data['id']}'.")
-        with core.lock:
-            if "title" in data and data["title"] is not None:
-                item.title = data["title"]
-                core.dirty = True
-            if "state" in data and data["state"] is not None:
-                item.state = data["state"]
-                core.dirty = True
-            if "body" in data and data["body"] is not None:
-                core.edit_issue(repo, item, data["body"])
-        return Obj("UpdateIssuePayload", (repo, item, data.get("clientMutationId")))
-
-    def merge_pull_request(_root: Any, args: dict[str, Any]) -> Obj:
-        data = args.get("input") or {}
-        repo, pr = by_node_id(data.get("pullRequestId"))
-        if not isinstance(pr, PullRequest):
-            pr_id = data.get("pullRequestId")
-            raise _not_found(f"Could not resolve to a PullRequest with the global id of '{pr_id}'.")
-        method = str(data.get("mergeMethod") or "MERGE")
-        with core.lock:
-            _check_mergeable(repo, pr, method, data.get("expectedHeadOid"))
-            now = iso_now()
-            pr.state, pr.merged_at, pr.closed_at, pr.updated_at = "MERGED", now, now, now
-            pr.mergeable = pr.merge_state_status = "UNKNOWN"
-            core.merges.append(MergeRecord(repo.full_name, pr.number, method, time.time()))
-            if pr.base_ref == repo.default_branch:
-                for number in _CLOSING.findall(pr.body):
-                    closed = repo.issue(int(number))
-                    if closed is not None and closed.state == "OPEN":
-                        closed.state, closed.state_reason = "CLOSED", "COMPLETED"
-                        closed.closed_at = closed.updated_at = now
-            core.dirty = True
-        return Obj("MergePullRequestPayload", (repo, pr, data.get("clientMutationId")))
-
-    # ------------------------------------------------------------------ the types
-    item_common: Fields = {
-        "id": lambda v, _a: node_id(type(v[1]).__name__, v[0].full_name, v[1].number),
-        "number": _attr("number", 1),
-        "title": _attr("title", 1),
-        "body": _attr("body", 1),
-        "state": _attr("state", 1),
-        "closed": lambda v, _a: v[1].state != "OPEN",
-        "createdAt": _attr("created_at", 1),
-        "updatedAt": _attr("updated_at", 1),
-        "author": lambda v, _a: _actor(v[1].author),
-        "labels": lambda v, a: Obj("LabelConnection", _page(v[1].labels, a)),
-        "assignees": _const(Obj("UserConnection", [])),
-        "comments": _const(Obj("IssueCommentConnection", [])),
-        "milestone": _const(None),
-        "locked": _const(False),
-        "projectCards": _const(Obj("ProjectCardConnection", [])),
-        "reactionGroups": _const([]),
-    }
-    owner_fields: Fields = {
-        "id": lambda login, _a: "O_" + base64.urlsafe_b64encode(login.encode()).decode(),
-        "login": lambda login, _a: login,
-        "name": lambda login, _a: login,
-        "url": lambda login, _a: f"{WEB_URL}/{login}",
-    }
-    owner_interfaces = frozenset({"Node", "Actor", "RepositoryOwner", "UniformResourceLocatable"})
-    item_interfaces = frozenset(
-        {"Node", "Closable", "Comment", "Labelable", "Assignable", "UniformResourceLocatable"}
+def _ordered(items: list[Item], order: dict[str, str] | None) -> list[Item]:
+    """Sort as ``orderBy: IssueOrder`` does (GitHub's default: oldest first)."""
+    order = order or {}
+    attr = "updated_at" if order.get("field") == "UPDATED_AT" else "created_at"
+    return sorted(
+        items,
+        key=lambda it: (getattr(it.value, attr), it.value.number),
+        reverse=order.get("direction") == "DESC",
     )
 
-    schema: dict[str, ObjectType] = {
-        "Query": ObjectType(
-            {
-                "repository": repository,
-                "node": node,
-                "viewer": _const(_actor("sandbox-user")),
-                "__type": type_info,
-            }
-        ),
-        "Mutation": ObjectType(
-            {"updateIssue": update_issue, "mergePullRequest": merge_pull_request}
-        ),
-        "Repository": ObjectType(
-            {
-                "id": lambda r, _a: node_id("Repository", r.full_name, 0),
-                "name": _attr("name"),
-                "nameWithOwner": _attr("full_name"),
-                "owner": lambda r, _a: _owner(r),
-                "url": lambda r, _a: f"{WEB_URL}/{r.full_name}",
-                "description": _const(""),
-                "hasIssuesEnabled": _const(True),
-                "hasWikiEnabled": _const(False),
-                "hasProjectsEnabled": _const(False),
-                "viewerPermission": _const("ADMIN"),
-                "defaultBranchRef": lambda r, _a: Obj("Ref", r.default_branch),
-                "parent": _const(None),
-                "isFork": _const(False),
-                "isPrivate": _const(False),
-                "isArchived": _const(False),
-                "isEmpty": _const(False),
-                "visibility": _const("PUBLIC"),
-                "deleteBranchOnMerge": _const(False),
-                "mergeCommitAllowed": _attr("merge_commit_allowed"),
-                "squashMergeAllowed": _attr("squash_merge_allowed"),
-                "rebaseMergeAllowed": _attr("rebase_merge_allowed"),
-                "issue": issue,
-                "pullRequest": pull_request,
-                "issueOrPullRequest": issue_or_pr,
-                "pullRequests": pull_requests,
-                "issues": issues,
-            },
-            frozenset({"Node", "RepositoryInfo", "UniformResourceLocatable"}),
-        ),
-        "Ref": ObjectType(
-            {
-                "name": lambda name, _a: name,
-                "prefix": _const("refs/heads/"),
-                "id": lambda name, _a: "REF_" + name,
-            }
-        ),
-        "User": ObjectType(owner_fields, owner_interfaces),
-        "Organization": ObjectType(owner_fields, owner_interfaces),
-        "Issue": ObjectType(
-            {
-                **item_common,
-                "url": lambda v, _a: f"{WEB_URL}/{v[0].full_name}/issues/{v[1].number}",
-                "stateReason": _attr("state_reason", 1),
-                "closedAt": _attr("closed_at", 1),
-            },
-            item_interfaces,
-        ),
-        "PullRequest": ObjectType(
-            {
-                **item_common,
-                "url": lambda v, _a: f"{WEB_URL}/{v[0].full_name}/pull/{v[1].number}",
-                "isDraft": _attr("is_draft", 1),
-                "merged": lambda v, _a: v[1].state == "MERGED",
-                "mergedAt": _attr("merged_at", 1),
-                "closedAt": _attr("closed_at", 1),
-                "mergeable": _attr("mergeable", 1),
-                "mergeStateStatus": _attr("merge_state_status", 1),
-                "headRefName": _attr("head_ref", 1),
-                "baseRefName": _attr("base_ref", 1),
-                "headRefOid": _attr("head_sha", 1),
-                "commits": lambda v, a: Obj(
-                    "PullRequestCommitConnection", _page([v[1].head_sha], a)
-                ),
-                "isCrossRepository": _const(False),
-                "maintainerCanModify": _const(False),
-                "headRepositoryOwner": lambda v, _a: _owner(v[0]),
-                "headRepository": lambda v, _a: Obj("Repository", v[0]),
-                "isInMergeQueue": _const(False),
-                "isMergeQueueEnabled": _const(False),
-                "autoMergeRequest": _const(None),
-                "reviewDecision": _const(None),
-                "additions": _const(0),
-                "deletions": _const(0),
-                "changedFiles": _const(0),
-                "reviewRequests": _const(Obj("ReviewRequestConnection", [])),
-                "reviews": _const(Obj("PullRequestReviewConnection", [])),
-            },
-            item_interfaces,
-        ),
-        "Label": ObjectType(
-            {
-                "id": lambda lb, _a: _label_id(lb),
-                "name": _attr("name"),
-                "color": _attr("color"),
-                "description": _attr("description"),
-            },
-            frozenset({"Node"}),
-        ),
-        "PageInfo": ObjectType(
-            {
-                "hasNextPage": _const(False),
-                "hasPreviousPage": _const(False),
-                "endCursor": _const(None),
-                "startCursor": _const(None),
-            }
-        ),
-        "UpdateIssuePayload": ObjectType(
-            {
-                "issue": lambda v, _a: Obj("Issue", (v[0], v[1])),
-                "clientMutationId": lambda v, _a: v[2],
-            }
-        ),
-        "MergePullRequestPayload": ObjectType(
-            {
-                "pullRequest": lambda v, _a: Obj("PullRequest", (v[0], v[1])),
-                "actor": _const(_actor("sandbox-user")),
-                "clientMutationId": lambda v, _a: v[2],
-            }
-        ),
-        "__Type": ObjectType(
-            {
-                "name": lambda name, _a: name,
-                "kind": _const("OBJECT"),
-                "fields": lambda name, _a: [Obj("__Field", f) for f in schema[name].fields],
-            }
-        ),
-        "__Field": ObjectType(
-            {
-                "name": lambda name, _a: name,
-                "isDeprecated": _const(False),
-                "deprecationReason": _const(None),
-            }
-        ),
-    }
-    schema["PullRequestCommit"] = ObjectType({"commit": lambda oid, _a: Obj("Commit", oid)})
-    schema["Commit"] = ObjectType(
-        {
-            "oid": lambda oid, _a: oid,
-            "id": lambda oid, _a: "C_" + oid,
-            "statusCheckRollup": _const(None),
-        },
-        frozenset({"Node"}),
-    )
-    node_types = ["Label", "User", "IssueComment", "Issue", "PullRequest", "PullRequestCommit"]
-    node_types += ["ProjectCard", "ReviewRequest", "PullRequestReview"]  # always empty here
-    for node_type in node_types:
-        schema[node_type + "Connection"] = _connection_type(node_type)
-        schema[node_type + "Edge"] = _edge_type(node_type)
-    return schema
+
+def _labelled(item: Issue | PullRequest, names: list[str] | None) -> bool:
+    return not names or bool({lb.name for lb in item.labels} & set(names))
 
 
-def _edge_type(node_type: str) -> ObjectType:
-    return ObjectType({"node": lambda n, _a: Obj(node_type, n), "cursor": _const("")})
+# ---------------------------------------------------------------------------------- lookups
+
+
+def _repository(core: Core, owner: str, name: str, **_: Any) -> Repo:
+    repo = core.repo(f"{owner}/{name}")
+    if repo is None:
+        raise _error(
+            f"Could not resolve to a Repository with the name '{owner}/{name}'.", "NOT_FOUND"
+        )
+    return repo
+
+
+_WHAT = {"Issue": "an Issue", "PullRequest": "a PullRequest", "": "an issue or pull request"}
+
+
+def _number(repo: Repo, number: int, want: str = "") -> Item:
+    """``issue``, ``pullRequest`` or (``want`` empty) ``issueOrPullRequest`` by number."""
+    value: Issue | PullRequest | None = None if want == "PullRequest" else repo.issue(number)
+    if value is None and want != "Issue":
+        value = repo.pull_request(number)
+    if value is None:
+        raise _error(
+            f"Could not resolve to {_WHAT[want]} with the number of {number}.", "NOT_FOUND"
+        )
+    return Item(repo, value)
+
+
+def _by_node_id(core: Core, value: str, want: type[Issue | PullRequest] | None = None) -> Item:
+    decoded = decode_node_id(value)
+    repo = core.repo(decoded[1]) if decoded else None
+    item: Issue | PullRequest | None = None
+    if decoded is not None and repo is not None:
+        kind, _, number = decoded
+        item = repo.issue(number) if kind == "Issue" else repo.pull_request(number)
+    if repo is None or item is None or (want is not None and not isinstance(item, want)):
+        what = "node" if want is None else want.__name__
+        raise _error(f"Could not resolve to a {what} with the global id of '{value}'.", "NOT_FOUND")
+    return Item(repo, item)
+
+
+def _issues(repo: Repo, **args: Any) -> Page:
+    filters = args.get("filterBy") or {}
+    for unsupported in ("assignee", "mentioned"):
+        if filters.get(unsupported) is not None:
+            raise _error(f"The sandbox cannot filter issues by {unsupported}.", "UNPROCESSABLE")
+    states = args.get("states") or filters.get("states")
+    found = [
+        Item(repo, i)
+        for i in repo.issues
+        if (not states or i.state in states)
+        and _labelled(i, args.get("labels"))
+        and _labelled(i, filters.get("labels"))
+        and filters.get("createdBy") in (None, i.author)
+    ]
+    return _page("issues", _ordered(found, args.get("orderBy")), args)
+
+
+def _pull_requests(repo: Repo, **args: Any) -> Page:
+    found = [
+        Item(repo, p)
+        for p in repo.pull_requests
+        if args.get("headRefName") in (None, p.head_ref)
+        and args.get("baseRefName") in (None, p.base_ref)
+        and (not args.get("states") or p.state in args["states"])
+        and _labelled(p, args.get("labels"))
+    ]
+    return _page("pullRequests", _ordered(found, args.get("orderBy")), args)
+
+
+_QUALIFIER = re.compile(r"(-?)(\w+):(.*)")
+
+
+def _search(core: Core, query: str, type: str, **args: Any) -> Page:
+    """``search(type: ISSUE)``: the qualifiers gh writes (repo, label, state, is, type, author)."""
+    if type != "ISSUE":
+        raise _error(f"The sandbox answers only ISSUE searches, not {type}.", "UNPROCESSABLE")
+    repos, tests = core.state.repos, []
+    for word in shlex.split(query):
+        qualified = _QUALIFIER.fullmatch(word)
+        negate, key, value = qualified.groups() if qualified else ("", "", word)
+        tests.append(_qualifier(key.lower(), value, word, negate=bool(negate)))
+        if key == "repo" and not negate:
+            repos = [r for r in repos if r.full_name.lower() == value.lower()]
+    found = [Item(repo, issue) for repo in repos for issue in repo.issues]
+    found += [Item(repo, pr) for repo in repos for pr in repo.pull_requests]
+    found = [item for item in found if all(test(item) for test in tests)]
+    ordered = _ordered(found, {"field": "CREATED_AT", "direction": "DESC"})
+    return _page("search", ordered, args, last_is_size=True)
+
+
+def _qualifier(key: str, value: str, word: str, *, negate: bool) -> Callable[[Item], bool]:
+    test = _positive(key, value, word)
+    return (lambda it: not test(it)) if negate else test
+
+
+def _positive(key: str, value: str, word: str) -> Callable[[Item], bool]:
+    lowered = value.lower()
+    kinds = {"issue": Issue, "pr": PullRequest, "pullrequest": PullRequest}
+    if key == "repo":
+        return lambda it: it.repo.full_name.lower() == lowered
+    if key == "label":
+        return lambda it: lowered in {lb.name.lower() for lb in it.value.labels}
+    if key == "author":
+        return lambda it: it.value.author == value
+    if key == "state" or (key == "is" and lowered in {"open", "closed", "merged"}):
+        return lambda it: (
+            it.value.state.lower() == lowered
+            or (lowered == "closed" and it.value.state == "MERGED")
+        )
+    if key in {"type", "is"} and lowered in kinds:
+        return lambda it: isinstance(it.value, kinds[lowered])
+    if key:
+        raise _error(f"The sandbox does not understand the search qualifier {word!r}.", "INVALID")
+    return lambda it: lowered in f"{it.value.title}\n{it.value.body}".lower()
+
+
+# ---------------------------------------------------------------------------------- mutations
+
+
+def _update_issue(core: Core, input: dict[str, Any]) -> dict[str, Any]:
+    item = _by_node_id(core, input["id"], Issue)
+    issue = item.value
+    assert isinstance(issue, Issue)  # _by_node_id checked it
+    with core.lock:
+        for key in ("title", "state"):
+            if input.get(key) is not None:
+                setattr(issue, key, input[key])
+                core.dirty = True
+        if input.get("body") is not None:
+            core.edit_issue(item.repo, issue, input["body"])
+    return {"issue": item, "actor": Owner("sandbox-user"), **_mutation_id(input)}
+
+
+def _merge_pull_request(core: Core, input: dict[str, Any]) -> dict[str, Any]:
+    item = _by_node_id(core, input["pullRequestId"], PullRequest)
+    repo, pr = item.repo, item.value
+    assert isinstance(pr, PullRequest)  # _by_node_id checked it
+    method = input.get("mergeMethod") or "MERGE"
+    with core.lock:
+        _check_mergeable(repo, pr, method, input.get("expectedHeadOid"))
+        now = iso_now()
+        pr.state, pr.merged_at, pr.closed_at, pr.updated_at = "MERGED", now, now, now
+        pr.mergeable = pr.merge_state_status = "UNKNOWN"
+        core.merges.append(MergeRecord(repo.full_name, pr.number, method, time.time()))
+        if pr.base_ref == repo.default_branch:
+            for number in _CLOSING.findall(pr.body):
+                closed = repo.issue(int(number))
+                if closed is not None and closed.state == "OPEN":
+                    closed.state, closed.state_reason = "CLOSED", "COMPLETED"
+                    closed.closed_at = closed.updated_at = now
+        core.dirty = True
+    return {"pullRequest": item, "actor": Owner("sandbox-user"), **_mutation_id(input)}
+
+
+def _mutation_id(data: dict[str, Any]) -> dict[str, Any]:
+    return {"clientMutationId": data.get("clientMutationId")}
 
 
 def _check_mergeable(repo: Repo, pr: PullRequest, method: str, expected_oid: Any) -> None:
     """Refuse a merge the way GitHub does, with an UNPROCESSABLE GraphQL error."""
-
-    def refuse(message: str) -> GraphQLError:
-        return GraphQLError(message, type="UNPROCESSABLE")
-
-    if pr.state == "MERGED":
-        raise refuse("Pull Request is already merged")
-    if pr.state == "CLOSED":
-        raise refuse("Pull Request is closed")
-    if pr.is_draft:
-        raise refuse("Pull Request is still a draft")
     allowed = {
         "MERGE": repo.merge_commit_allowed,
         "SQUASH": repo.squash_merge_allowed,
         "REBASE": repo.rebase_merge_allowed,
     }
-    if not allowed.get(method, False):
-        raise refuse(f"{method.capitalize()} merges are not allowed on this repository.")
-    if expected_oid and expected_oid != pr.head_sha:
-        raise refuse("Head branch was modified. Review and try the merge again.")
-    if pr.mergeable == "CONFLICTING" or pr.merge_state_status == "DIRTY":
-        raise refuse("Pull Request is not mergeable")
-    if pr.merge_state_status == "BLOCKED":
-        raise refuse("Pull Request is not mergeable: required status checks have not passed")
-    if pr.mergeable == "UNKNOWN":
-        raise refuse("Pull Request mergeability is not yet known; try again")
+    refusals = [
+        (pr.state == "MERGED", "Pull Request is already merged"),
+        (pr.state == "CLOSED", "Pull Request is closed"),
+        (pr.is_draft, "Pull Request is still a draft"),
+        (not allowed[method], f"{method.capitalize()} merges are not allowed on this repository."),
+        (
+            bool(expected_oid) and expected_oid != pr.head_sha,
+            "Head branch was modified. Review and try the merge again.",
+        ),
+        (
+            pr.mergeable == "CONFLICTING" or pr.merge_state_status == "DIRTY",
+            "Pull Request is not mergeable",
+        ),
+        (
+            pr.merge_state_status == "BLOCKED",
+            "Pull Request is not mergeable: required status checks have not passed",
+        ),
+        (pr.mergeable == "UNKNOWN", "Pull Request mergeability is not yet known; try again"),
+    ]
+    for refused, message in refusals:
+        if refused:
+            raise _error(message, "UNPROCESSABLE")
+
+
+# ---------------------------------------------------------------------------------- the fields
+
+
+def _item_id(item: Item) -> str:
+    return node_id(type(item.value).__name__, item.repo.full_name, item.value.number)
+
+
+def _item_url(item: Item) -> str:
+    kind = "issues" if isinstance(item.value, Issue) else "pull"
+    return f"{WEB_URL}/{item.repo.full_name}/{kind}/{item.value.number}"
+
+
+def _b64(prefix: str, text: str) -> str:
+    return prefix + base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+_ITEM: dict[str, Callable[..., Any]] = {
+    "id": lambda it, _c: _item_id(it),
+    "url": lambda it, _c: _item_url(it),
+    "closed": lambda it, _c: it.value.state != "OPEN",
+    "author": lambda it, _c: Owner(it.value.author),
+    "labels": lambda it, _c, **a: _page("labels", it.value.labels, a),
+}
+_OWNER: dict[str, Callable[..., Any]] = {
+    "id": lambda o, _c: _b64("O_", o.login),
+    "name": lambda o, _c: o.login,
+    "url": lambda o, _c: f"{WEB_URL}/{o.login}",
+}
+_FIELDS: dict[str, dict[str, Callable[..., Any]]] = {
+    "Query": {
+        "repository": lambda _r, core, **a: _repository(core, **a),
+        "node": lambda _r, core, id: _by_node_id(core, id),
+        "viewer": lambda _r, _c: Owner("sandbox-user"),
+        "search": lambda _r, core, **a: _search(core, **a),
+    },
+    "Mutation": {
+        "updateIssue": lambda _r, core, input: _update_issue(core, input),
+        "mergePullRequest": lambda _r, core, input: _merge_pull_request(core, input),
+    },
+    "Repository": {
+        "id": lambda r, _c: node_id("Repository", r.full_name, 0),
+        "databaseId": lambda r, _c: zlib.crc32(r.full_name.encode()) % 10**9,
+        "nameWithOwner": lambda r, _c: r.full_name,
+        "owner": lambda r, _c: Owner(r.owner, r.owner_type),
+        "url": lambda r, _c: f"{WEB_URL}/{r.full_name}",
+        "sshUrl": lambda r, _c: f"git@github.localhost:{r.full_name}.git",
+        "description": lambda _r, _c: "",
+        "hasIssuesEnabled": lambda _r, _c: True,
+        "viewerPermission": lambda _r, _c: "ADMIN",
+        "visibility": lambda _r, _c: "PUBLIC",
+        "defaultBranchRef": lambda r, _c: r.default_branch,
+        "issue": lambda r, _c, number: _number(r, number, "Issue"),
+        "pullRequest": lambda r, _c, number: _number(r, number, "PullRequest"),
+        "issueOrPullRequest": lambda r, _c, number: _number(r, number),
+        "issues": lambda r, _c, **a: _issues(r, **a),
+        "pullRequests": lambda r, _c, **a: _pull_requests(r, **a),
+        "parent": lambda _r, _c: None,
+        **{
+            name: lambda _r, _c: False
+            for name in [
+                "deleteBranchOnMerge",
+                "hasProjectsEnabled",
+                "hasWikiEnabled",
+                "isArchived",
+                "isEmpty",
+                "isFork",
+                "isPrivate",
+            ]
+        },
+    },
+    "Ref": {
+        "id": lambda name, _c: _b64("REF_", name),
+        "name": lambda name, _c: name,
+        "prefix": lambda _n, _c: "refs/heads/",
+    },
+    "User": _OWNER,
+    "Organization": _OWNER,
+    "Issue": _ITEM,
+    "PullRequest": {
+        **_ITEM,
+        "merged": lambda it, _c: it.value.state == "MERGED",
+        "headRefName": lambda it, _c: it.value.head_ref,
+        "baseRefName": lambda it, _c: it.value.base_ref,
+        "headRefOid": lambda it, _c: it.value.head_sha,
+        "commits": lambda it, _c, **a: _page("commits", [it.value.head_sha], a),
+        "headRepository": lambda it, _c: it.repo,
+        "headRepositoryOwner": lambda it, _c: Owner(it.repo.owner, it.repo.owner_type),
+        **{
+            name: lambda _it, _c, _value=constant: _value
+            for names, constant in (
+                ("additions changedFiles deletions", 0),
+                ("isCrossRepository isInMergeQueue isMergeQueueEnabled maintainerCanModify", False),
+            )
+            for name in names.split()
+        },
+    },
+    "Label": {"id": lambda lb, _c: _b64("LA_", lb.name)},
+    "Commit": {"id": lambda oid, _c: "C_" + oid, "oid": lambda oid, _c: oid},
+    "PullRequestCommit": {"id": lambda oid, _c: "PURC_" + oid, "commit": lambda oid, _c: oid},
+}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def _resolve(source: Any, info: GraphQLResolveInfo[Core], **args: Any) -> Any:
+    resolver = _FIELDS.get(info.parent_type.name, {}).get(info.field_name)
+    if resolver is not None:
+        return resolver(source, info.context, **args)
+    if isinstance(source, dict):
+        return source.get(info.field_name)
+    return getattr(source.value if isinstance(source, Item) else source, _snake(info.field_name))
+
+
+def _resolve_type(value: Any, _info: GraphQLResolveInfo[Core], _abstract: Any) -> str:
+    if isinstance(value, Item):
+        return type(value.value).__name__
+    if isinstance(value, Owner):
+        return value.kind
+    return "Repository"
+
+
+# ---------------------------------------------------------------------------------- requests
+
+
+@functools.cache
+def schema() -> GraphQLSchema:
+    sdl = resources.files("learnlib.sandbox").joinpath("github.graphql").read_text("utf-8")
+    return build_schema(sdl)
+
+
+@functools.lru_cache(maxsize=512)
+def _document(query: str) -> DocumentNode | list[GraphQLError]:
+    """The parsed, validated query (gh sends the same few queries again and again)."""
+    try:
+        document = parse(query)
+    except GraphQLError as err:
+        return [err]
+    return validate(schema(), document, RULES) or document
+
+
+def operation_info(query: str, name: str | None = None) -> tuple[str, str | None, list[str]]:
+    """(kind, operation name, root field names) of a query, for routing and the records."""
+    document = _document(query)
+    operation = None if isinstance(document, list) else get_operation_ast(document, name)
+    if operation is None:
+        return "invalid", name, []
+    fields = operation.selection_set.selections
+    roots = [f.name.value for f in fields if isinstance(f, FieldNode)]
+    return operation.operation.value, operation.name.value if operation.name else None, roots
+
+
+def answer(core: Core, query: str, variables: Any, operation_name: str | None) -> dict[str, Any]:
+    """Run one GraphQL request against the state; the reply as GitHub shapes it."""
+    document = _document(query)
+    if isinstance(document, list):
+        return {"errors": [_formatted(err) for err in document]}
+    result = execute_sync(
+        schema(),
+        document,
+        context_value=core,
+        variable_values=variables if isinstance(variables, dict) else None,
+        operation_name=operation_name,
+        field_resolver=_resolve,
+        type_resolver=_resolve_type,
+    )
+    reply: dict[str, Any] = {} if result.data is None else {"data": result.data}
+    if result.errors:
+        reply["errors"] = [_formatted(err) for err in result.errors]
+    return reply
+
+
+def _formatted(err: GraphQLError) -> dict[str, Any]:
+    """graphql-core's error in GitHub's shape: ``type`` beside the message, GitHub's wording."""
+    formatted: dict[str, Any] = dict(err.formatted)
+    kind = (err.extensions or {}).get("type")
+    formatted.pop("extensions", None)
+    if kind:
+        formatted["type"] = kind
+    formatted["message"] = re.sub(
+        r"^Cannot query field '(\w+)' on type '(\w+)'\..*",
+        r"Field '\1' doesn't exist on type '\2'",
+        err.message,
+    )
+    return formatted

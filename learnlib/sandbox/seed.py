@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from learnlib.sandbox.state import Issue, Label, PullRequest, Repo, Run, SandboxState, Workflow
 
-__all__ = ["DEMO_REPO", "LEARN_WORKFLOW", "LEARN_YAML", "demo_state", "plan_header"]
+__all__ = ["DEMO_REPO", "LEARN_WORKFLOW", "LEARN_YAML", "demo_state", "many_plans", "plan_header"]
 
 DEMO_REPO = "learnlib-demo/plans"
 LEARN_WORKFLOW = "learn-async.yml"
@@ -340,3 +340,39 @@ def demo_state() -> SandboxState:
         pull_requests=prs,
     )
     return SandboxState([repo])
+
+
+def many_plans(
+    target: SandboxState | Repo,
+    count: int,
+    *,
+    state: str = "CLOSED",
+    learn_status: str = "null",
+    first_number: int | None = None,
+) -> list[Issue]:
+    """Add ``count`` plan issues, ready to learn from (session data, ``erk-plan``), to ``target``
+    (a repository, or the first one of a state), numbered after its last issue or pull request.
+
+    ``state``: OPEN or CLOSED (a landed plan, the default). One minute apart, oldest first.
+    """
+    if state not in {"OPEN", "CLOSED"}:
+        raise ValueError(f"state must be OPEN or CLOSED, not {state!r}")
+    repo = target.repos[0] if isinstance(target, SandboxState) else target
+    numbers = [i.number for i in repo.issues] + [p.number for p in repo.pull_requests]
+    start = first_number if first_number is not None else max(numbers, default=0) + 1
+    added = []
+    for n in range(start, start + count):
+        minutes = n - start
+        stamp = f"2026-02-{1 + minutes // 1440:02d}T{minutes // 60 % 24:02d}:{minutes % 60:02d}:00Z"
+        header = plan_header(
+            created_at=stamp.replace("Z", "+00:00"),
+            last_remote_impl_run_id=f"'{21204000000 + n}'",
+            learn_status=learn_status,
+        )
+        body = header + "\n" + _plan_body(f"Plan {n}.", [f"Do step {n}."])
+        issue = Issue(n, f"Plan {n}", body, [_PLAN_LABEL], created_at=stamp, updated_at=stamp)
+        if state == "CLOSED":
+            issue.state, issue.state_reason, issue.closed_at = "CLOSED", "COMPLETED", stamp
+        repo.issues.append(issue)
+        added.append(issue)
+    return added

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from learnlib.sandbox import DEMO_REPO, SandboxGitHub
-from learnlib.sandbox.seed import LEARN_YAML
+from learnlib.sandbox.seed import DEMO_REPO, LEARN_YAML
+from learnlib.sandbox.server import SandboxGitHub
 
 pytestmark = [
     pytest.mark.contract,

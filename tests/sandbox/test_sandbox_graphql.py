@@ -1,23 +1,30 @@
-"""Unit tests of the sandbox's GraphQL parser/executor and state file format (no gh needed)."""
+"""The sandbox's GraphQL side (graphql-core over github.graphql) and its state file (no gh)."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from learnlib.sandbox import DEMO_REPO, SandboxGitHub, SandboxState, demo_state
 from learnlib.sandbox.core import Core
-from learnlib.sandbox.graphql import GraphQLError, execute, parse
-from learnlib.sandbox.schema import build_schema, roots
-from learnlib.sandbox.state import decode_node_id, node_id
+from learnlib.sandbox.schema import answer
+from learnlib.sandbox.seed import DEMO_REPO, demo_state, many_plans
+from learnlib.sandbox.server import SandboxGitHub
+from learnlib.sandbox.state import SandboxState, decode_node_id, node_id
+
+ROOT = Path(__file__).resolve().parents[2]
+REPO_ARGS = {"owner": "learnlib-demo", "repo": "plans"}
 
 
-def run(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    return execute(build_schema(Core(demo_state())), roots(), query, variables)
+def run(query: str, variables: dict[str, Any] | None = None, core: Core | None = None) -> Any:
+    return answer(core or Core(demo_state()), query, variables, None)
 
 
 def test_aliases_fragments_typename_and_variables() -> None:
@@ -35,8 +42,7 @@ def test_aliases_fragments_typename_and_variables() -> None:
       }
     }
     """
-    result = run(query, {"owner": "learnlib-demo", "n": 5406})
-    assert result == {
+    assert run(query, {"owner": "learnlib-demo", "n": 5406}) == {
         "data": {
             "r": {
                 "name": "plans",
@@ -52,6 +58,16 @@ def test_aliases_fragments_typename_and_variables() -> None:
     }
 
 
+def test_issue_and_pull_request_fields_share_names_as_github_allows() -> None:
+    query = """query($n: Int!) { repository(owner: "learnlib-demo", name: "plans") {
+        issue: issueOrPullRequest(number: $n) {
+          ... on Issue { state url } ... on PullRequest { state url } } } }"""
+    assert run(query, {"n": 7})["data"]["repository"]["issue"] == {
+        "state": "OPEN",
+        "url": "http://github.localhost/learnlib-demo/plans/pull/7",
+    }
+
+
 def test_not_found_is_a_typed_error_with_the_response_path() -> None:
     query = """{ repository(owner: "learnlib-demo", name: "plans") {
         issue: issueOrPullRequest(number: 1) { __typename } } }"""
@@ -60,32 +76,128 @@ def test_not_found_is_a_typed_error_with_the_response_path() -> None:
     assert result["errors"] == [
         {
             "message": "Could not resolve to an issue or pull request with the number of 1.",
+            "locations": [{"line": 2, "column": 9}],
             "path": ["repository", "issue"],
             "type": "NOT_FOUND",
         }
     ]
 
 
-def test_unknown_fields_fail_the_whole_query() -> None:
+def test_unknown_fields_and_bad_syntax_fail_the_whole_query() -> None:
     result = run('{ repository(owner: "learnlib-demo", name: "plans") { nope } }')
-    assert result == {"errors": [{"message": "Field 'nope' doesn't exist on type 'Repository'"}]}
+    assert [e["message"] for e in result["errors"]] == [
+        "Field 'nope' doesn't exist on type 'Repository'"
+    ]
+    assert "data" not in result
+    assert run("query { repository( }")["errors"][0]["message"].startswith("Syntax Error")
 
 
-def test_literals_parse() -> None:
-    doc = parse(
-        'query { f(a: [1, -2.5e3, true, null, ENUM, {k: "x\\n\\u00e9"}], b: """\n  hi\n""") }'
-    )
-    field = doc.operation().selections[0]
-    assert getattr(field, "arguments") == {  # noqa: B009 - Selection is a union
-        "a": [1, -2500.0, True, None, "ENUM", {"k": "x\né"}],
-        "b": "hi",
+def test_type_introspection_answers_from_the_sdl() -> None:
+    result = run(
+        '{ PullRequest: __type(name: "PullRequest") { fields(includeDeprecated: true) { name } }'
+        ' WorkflowRun: __type(name: "WorkflowRun") { name }'
+        ' SearchType: __type(name: "SearchType") { enumValues(includeDeprecated: true) { name } } }'
+    )["data"]
+    assert {"isInMergeQueue", "headRefOid", "mergeStateStatus"} <= {
+        f["name"] for f in result["PullRequest"]["fields"]
+    }
+    assert result["WorkflowRun"] is None
+    assert [v["name"] for v in result["SearchType"]["enumValues"]] == [
+        "DISCUSSION",
+        "ISSUE",
+        "REPOSITORY",
+        "USER",
+    ]
+
+
+ISSUE_LIST = """query($owner: String!, $repo: String!, $limit: Int, $after: String,
+    $states: [IssueState!], $labels: [String!]) {
+  repository(owner: $owner, name: $repo) {
+    issues(first: $limit, after: $after, states: $states, labels: $labels,
+           orderBy: {field: CREATED_AT, direction: DESC}) {
+      totalCount nodes { number state } pageInfo { hasNextPage endCursor } } } }"""
+
+
+def test_issues_page_by_at_most_100_newest_first() -> None:
+    core = Core(demo_state())
+    added = many_plans(core.state, 250)
+    numbers: list[int] = []
+    after = None
+    for _ in range(3):
+        variables = {**REPO_ARGS, "limit": 100, "after": after, "states": ["CLOSED"]}
+        issues = run(ISSUE_LIST, variables, core)["data"]["repository"]["issues"]
+        assert issues["totalCount"] == 250
+        numbers += [n["number"] for n in issues["nodes"]]
+        after = issues["pageInfo"]["endCursor"]
+    assert issues["pageInfo"]["hasNextPage"] is False
+    assert numbers == sorted((i.number for i in added), reverse=True)
+    assert {i.state for i in added} == {"CLOSED"}
+
+
+def test_issues_filter_by_state_and_label() -> None:
+    variables = {**REPO_ARGS, "limit": 50, "states": ["OPEN"], "labels": ["bug"]}
+    issues = run(ISSUE_LIST, variables)["data"]["repository"]["issues"]
+    assert issues == {
+        "totalCount": 1,
+        "nodes": [{"number": 5407, "state": "OPEN"}],
+        "pageInfo": {"hasNextPage": False, "endCursor": issues["pageInfo"]["endCursor"]},
     }
 
 
-def test_syntax_errors_are_reported() -> None:
-    with pytest.raises(GraphQLError, match="Syntax error"):
-        parse("query { repository( }")
-    assert "errors" in run("query { ")
+@pytest.mark.parametrize(
+    ("limit", "kind", "message"),
+    [
+        (101, "EXCESSIVE_PAGINATION", "Requesting 101 records on the `issues` connection exceeds"),
+        (None, "MISSING_PAGINATION_BOUNDARIES", "You must provide a `first` or `last` value"),
+    ],
+)
+def test_page_sizes_are_githubs(limit: int | None, kind: str, message: str) -> None:
+    result = run(ISSUE_LIST, {**REPO_ARGS, "limit": limit})
+    assert result["errors"][0]["type"] == kind
+    assert result["errors"][0]["message"].startswith(message)
+
+
+SEARCH = """query($q: String!, $limit: Int, $after: String) {
+  search(type: ISSUE, last: $limit, after: $after, query: $q) {
+    issueCount nodes { ... on Issue { number } } pageInfo { hasNextPage endCursor } } }"""
+
+
+def test_search_pages_forward_with_last_as_gh_does() -> None:
+    core = Core(demo_state())
+    many_plans(core.state, 150, state="OPEN")
+    query = f"label:erk-plan repo:{DEMO_REPO} state:open type:issue"
+    first = run(SEARCH, {"q": query, "limit": 100}, core)["data"]["search"]
+    after = first["pageInfo"]["endCursor"]
+    second = run(SEARCH, {"q": query, "limit": 100, "after": after}, core)["data"]["search"]
+    numbers = [n["number"] for n in first["nodes"] + second["nodes"]]
+    assert first["issueCount"] == 156  # 150 new plans and 5406, 5408..5412 (not the bug 5407)
+    assert len(numbers) == len(set(numbers)) == 156
+    assert (first["pageInfo"]["hasNextPage"], second["pageInfo"]["hasNextPage"]) == (True, False)
+    assert 5407 not in numbers
+
+
+def test_search_refuses_what_it_does_not_understand() -> None:
+    result = run(SEARCH, {"q": "repo:learnlib-demo/plans milestone:v1", "limit": 5})
+    assert "milestone:v1" in result["errors"][0]["message"]
+
+
+def test_update_issue_changes_the_body_and_records_the_edit() -> None:
+    core = Core(demo_state())
+    issue_id = node_id("Issue", DEMO_REPO, 5408)
+    result = run(
+        "mutation($input: UpdateIssueInput!) { updateIssue(input: $input) { __typename } }",
+        {"input": {"id": issue_id, "body": "new body"}},
+        core,
+    )
+    assert result == {"data": {"updateIssue": {"__typename": "UpdateIssuePayload"}}}
+    assert [(e.number, e.body) for e in core.edits] == [(5408, "new body")]
+
+
+def test_many_plans_numbers_after_everything_and_checks_the_state() -> None:
+    state = demo_state()
+    assert [i.number for i in many_plans(state, 2, state="OPEN")] == [5413, 5414]
+    with pytest.raises(ValueError, match="OPEN or CLOSED"):
+        many_plans(state, 1, state="open")
 
 
 def test_state_round_trips_through_json() -> None:
@@ -121,3 +233,33 @@ def test_fail_next_rejects_unknown_endpoints() -> None:
         sandbox.fail_next("issue_veiw", 502)
     with pytest.raises(ValueError, match="HTTP error status"):
         sandbox.fail_next("issue_view", 200)
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_without_graphql_core_the_sandbox_says_what_to_install() -> None:
+    result = _python(
+        "import sys; sys.modules['graphql'] = None\n"
+        "from learnlib.sandbox import SandboxUnavailable\n"
+        "try:\n    import learnlib.sandbox.server\n"
+        "except SandboxUnavailable as err:\n    print(err)\n"
+    )
+    assert result.stdout.strip() == (
+        "the GitHub sandbox needs graphql-core: pip install 'learnlib[sandbox]'"
+    ), result.stderr
+
+
+def test_the_trigger_and_the_task_list_never_import_graphql_core() -> None:
+    result = _python("import sys, tasks, learnlib.learn; print('graphql' in sys.modules)")
+    assert result.stdout.strip() == "False", result.stderr
