@@ -34,6 +34,7 @@ __all__ = [
     "Fault",
     "MergeRecord",
     "RequestRecord",
+    "check_run",
 ]
 
 #: Where gh sends API calls for GH_HOST=github.localhost, and the matching web address.
@@ -67,14 +68,24 @@ ENDPOINTS = frozenset(
 
 #: GitHub's values for a run's ``status``, and for a completed run's ``conclusion``.
 RUN_STATUSES = frozenset({"queued", "in_progress", "completed", "waiting", "requested", "pending"})
-CONCLUSIONS = frozenset(
-    {"success", "failure", "cancelled", "timed_out", "startup_failure", "neutral", "skipped"}
-    | {"action_required", "stale"}
-)
+CONCLUSIONS = frozenset({"success", "failure", "cancelled", "timed_out", "startup_failure"})
+CONCLUSIONS |= {"neutral", "skipped", "action_required", "stale"}
 _SECONDARY = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
     "If you reach out to GitHub Support for help, please include the request ID {}."
 )
+
+
+def check_run(status: str = "queued", conclusion: str | None = None, after: float = 0.0) -> None:
+    """Refuse a run status, conclusion or delay that GitHub would never show."""
+    for what, value, allowed in (
+        ("status", status, RUN_STATUSES),
+        ("conclusion", conclusion, CONCLUSIONS),
+    ):
+        if value is not None and value not in allowed:
+            raise ValueError(f"{what} must be one of {sorted(allowed)}, not {value!r}")
+    if after < 0:
+        raise ValueError("after must be zero or more seconds")
 
 
 def _content_creating(method: str, path: str, body: bytes) -> bool:
@@ -228,16 +239,9 @@ class Core:
             headers = {"Retry-After": str(limit.retry_after), "X-GitHub-Request-Id": request_id}
             return ApiError(403, _SECONDARY.format(request_id), headers)
 
-    @staticmethod
-    def check_finish(after: float, conclusion: str) -> None:
-        if conclusion not in CONCLUSIONS:
-            raise ValueError(f"conclusion must be one of {sorted(CONCLUSIONS)}, not {conclusion!r}")
-        if after < 0:
-            raise ValueError("after must be zero or more seconds")
-
     def schedule(self, run: Run, start: float, after: float, conclusion: str) -> None:
         """``run`` goes in_progress at ``start + after/2`` (if queued), completed at ``+ after``."""
-        self.check_finish(after, conclusion)
+        check_run(conclusion=conclusion, after=after)
         self.dirty = True
         run.start_at, run.finish_at = start + after / 2, start + after
         run.finish_conclusion = conclusion

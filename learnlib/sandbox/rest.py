@@ -139,7 +139,10 @@ def dispatch_inputs(wf: Workflow) -> dict[str, Any] | None:
         return {}
     if not isinstance(on, dict) or "workflow_dispatch" not in on:
         return None
-    inputs = (on["workflow_dispatch"] or {}).get("inputs") or {}
+    spec = on["workflow_dispatch"]
+    inputs = spec.get("inputs") if isinstance(spec, dict) else None
+    if not isinstance(inputs, dict):
+        return {}
     return {str(k): v if isinstance(v, dict) else {} for k, v in inputs.items()}
 
 
@@ -170,7 +173,9 @@ def _paged(call: Call, key: str, items: list[Any], render: Callable[[Any], Any])
         if (rel in ("prev", "first") and page > 1) or (rel in ("next", "last") and page < last)
     ]
     shown = [render(item) for item in items[(page - 1) * per_page : page * per_page]]
-    return Reply(200, {"total_count": len(items), key: shown}, {"Link": ", ".join(links)})
+    return Reply(
+        200, {"total_count": len(items), key: shown}, {"Link": ", ".join(links)} if links else {}
+    )
 
 
 def _workflow(repo: Repo, key: str) -> Workflow:
@@ -360,12 +365,13 @@ def create_run(
     wf: Workflow,
     title: str,
     *,
-    branch: str = "main",
+    branch: str | None = None,
     inputs: dict[str, Any] | None = None,
     event: str = "workflow_dispatch",
     created_at: str | None = None,
 ) -> Run:
     """A new queued run with the next id (ids only grow), visible at once."""
+    branch = branch or repo.default_branch
     run_id = repo.next_run_id
     repo.next_run_id += 1
     number = 1 + max((r.run_number for r in repo.runs if r.workflow_id == wf.id), default=0)

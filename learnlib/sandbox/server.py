@@ -27,8 +27,6 @@ from urllib.parse import urlsplit
 from learnlib.sandbox import rest
 from learnlib.sandbox.core import (
     API_URL,
-    CONCLUSIONS,
-    RUN_STATUSES,
     ApiError,
     BranchDeletion,
     Core,
@@ -39,10 +37,11 @@ from learnlib.sandbox.core import (
     MergeRecord,
     RateLimit,
     RequestRecord,
+    check_run,
 )
 from learnlib.sandbox.schema import answer, operation_info
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
-from learnlib.sandbox.state import Issue, Repo, Run, SandboxState
+from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, Workflow
 
 __all__ = ["DEMO_REPO", "SandboxGitHub", "serve"]
 
@@ -239,15 +238,12 @@ class SandboxGitHub:
         with self.core.lock:
             self.core.dispatch_edits.append(DispatchEdit(number, transform, repo))
 
-    def set_workflow_yaml(self, file: str, text: str, *, repo: str = DEMO_REPO) -> None:
+    def set_workflow_yaml(self, file: str, text: str, repo: str = DEMO_REPO) -> None:
         """Replace the text of workflow ``file`` (e.g. ``learn-async.yml``): what ``contents/``
         serves and what a dispatch is checked against (trigger, declared and required inputs,
         run-name)."""
         with self.core.lock:
-            wf = self._repo(repo).workflow(file)
-            if wf is None:
-                raise KeyError(f"no workflow {file} in {repo}")
-            wf.yaml = text
+            self._workflow(repo, file)[1].yaml = text
             self.core.dirty = True
 
     def add_run(
@@ -263,21 +259,10 @@ class SandboxGitHub:
     ) -> int:
         """Add a run of ``workflow`` (visible at once, next id) and return its id. A run whose
         status is not ``completed`` has no conclusion; ``created_at`` defaults to now."""
-        _check_run(status, conclusion)
+        check_run(status, conclusion)
         with self.core.lock:
-            target = self._repo(repo)
-            wf = target.workflow(workflow)
-            if wf is None:
-                raise KeyError(f"no workflow {workflow} in {repo}")
-            run = rest.create_run(
-                self.core,
-                target,
-                wf,
-                title,
-                branch=target.default_branch,
-                event=event,
-                created_at=created_at,
-            )
+            target, wf = self._workflow(repo, workflow)
+            run = rest.create_run(self.core, target, wf, title, event=event, created_at=created_at)
             run.status = status
             run.conclusion = conclusion if status == "completed" else None
             return run.id
@@ -286,7 +271,7 @@ class SandboxGitHub:
         self, run_id: int, status: str, conclusion: str | None = None, *, repo: str = ""
     ) -> None:
         """Move a run on (e.g. to ``completed``/``success``); it cancels a scheduled finish."""
-        _check_run(status, conclusion)
+        check_run(status, conclusion)
         with self.core.lock:
             run = self._run(run_id, repo)
             run.status, run.conclusion = status, conclusion
@@ -297,8 +282,7 @@ class SandboxGitHub:
         """Every run dispatched from now on is queued, in_progress from ``after/2`` seconds after
         its creation, and completed with ``conclusion`` at ``after`` seconds (``None``: runs stay
         queued). Evaluated lazily on every REST request."""
-        if after is not None:
-            self.core.check_finish(after, conclusion)
+        check_run(conclusion=conclusion, after=after or 0.0)
         with self.core.lock:
             self.core.finish_after, self.core.finish_conclusion = after, conclusion
 
@@ -319,6 +303,13 @@ class SandboxGitHub:
             raise ValueError("limit must be zero or more and window more than zero seconds")
         with self.core.lock:
             self.core.rate_limit = RateLimit(limit, window, retry_after)
+
+    def _workflow(self, repo: str, file: str) -> tuple[Repo, Workflow]:
+        target = self._repo(repo)
+        wf = target.workflow(file)
+        if wf is None:
+            raise KeyError(f"no workflow {file} in {repo}")
+        return target, wf
 
     def _run(self, run_id: int, repo: str) -> Run:
         for candidate in self.core.state.repos:
@@ -518,13 +509,6 @@ def _classify_graphql(request: dict[str, Any]) -> tuple[str | None, str]:
     if kind == "query" and name in _GRAPHQL_OPERATIONS:
         return name, _GRAPHQL_OPERATIONS[name]
     return name, "graphql"
-
-
-def _check_run(status: str, conclusion: str | None) -> None:
-    if status not in RUN_STATUSES:
-        raise ValueError(f"status must be one of {sorted(RUN_STATUSES)}, not {status!r}")
-    if conclusion is not None and conclusion not in CONCLUSIONS:
-        raise ValueError(f"conclusion must be one of {sorted(CONCLUSIONS)}, not {conclusion!r}")
 
 
 class _QuietServer(ThreadingHTTPServer):

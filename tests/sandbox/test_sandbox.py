@@ -492,6 +492,8 @@ def test_dispatch_without_a_required_input_is_a_422(gh: Gh, sandbox: SandboxGitH
         ("\n  workflow_dispatch:\n    inputs:\n      x: {required: true, default: a}", True),
         ("\n  workflow_dispatch:\n    inputs:\n      x: {required: true}", False),
         ("[push]", False),
+        ("\n  workflow_dispatch:\n    inputs: [x]", True),  # odd YAML, still no 500
+        ("{{", False),  # a file that does not parse has no trigger
     ],
 )
 def test_dispatch_reads_the_trigger_and_inputs_from_the_yaml(
