@@ -45,3 +45,31 @@ def test_list_runs_refuses_unreadable_output(gh: GitHubCli, fp: object, stdout: 
     )
     with pytest.raises(GhBadOutput):
         list_runs(gh, "w.yml")
+
+
+def test_view_run_reads_one_run(gh: GitHubCli, fp: object) -> None:
+    from learnlib.gh.runs import RUN_FIELDS, view_run
+    from tests.gh_outputs import gh_json
+
+    out = run_output(
+        8,
+        "2026-11-24T10:00:00Z",
+        display_title="Learn #1",
+        status="completed",
+        conclusion="success",
+    )
+    fp.register(["gh", "run", "view", "8", "--json", RUN_FIELDS], stdout=gh_json(out))  # type: ignore[attr-defined]
+
+    run = view_run(gh, 8)
+
+    assert (run.id, run.status, run.conclusion) == (8, "completed", "success")
+
+
+def test_view_run_refuses_another_runs_answer(gh: GitHubCli, fp: object) -> None:
+    from learnlib.gh.runs import RUN_FIELDS, view_run
+    from tests.gh_outputs import gh_json
+
+    out = run_output(9, "2026-11-24T10:00:00Z")
+    fp.register(["gh", "run", "view", "8", "--json", RUN_FIELDS], stdout=gh_json(out))  # type: ignore[attr-defined]
+    with pytest.raises(GhBadOutput):
+        view_run(gh, 8)
