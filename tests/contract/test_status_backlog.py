@@ -182,7 +182,7 @@ def test_backlog_over_100_plans_dispatches_each_once_through_a_secondary_rate_li
     sandbox: SandboxGitHub, tmp_path: Path
 ) -> None:
     made = add_plans(sandbox, 100, kinds=("never",))
-    sandbox.secondary_rate_limit(40, 3.0, retry_after=1)
+    sandbox.secondary_rate_limit(8, 2.0, retry_after=1)
 
     code, payload, err = invoke(
         sandbox, tmp_path, "learn-backlog", "--rate", "0", "--concurrency", "4", env=BACKLOG_ENV
