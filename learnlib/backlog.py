@@ -134,9 +134,12 @@ def learn_backlog(
     )
     skipped: Counter[str] = Counter()
     planned: list[int] = []
+    repairs: list[int] = []
     for issue in reversed(listing.issues):  # oldest first: gh lists newest first
         decision = decide(issue, listing.runs, label=learn.label, complete=listing.complete)
-        if not decision.dispatches:
+        if decision.record is not None and not options.dry_run:
+            repairs.append(issue.number)  # a run the header does not record: the trigger writes it
+        elif not decision.dispatches:
             skipped[skip_key(issue, decision)] += 1
         elif options.max_dispatches is not None and len(planned) >= options.max_dispatches:
             skipped["max_dispatches"] += 1
@@ -151,10 +154,17 @@ def learn_backlog(
         results=(),
         dry_run=options.dry_run,
     )
-    if options.dry_run or not planned:
+    if options.dry_run or not (planned or repairs):
         return base
     return _run_pool(
-        gh, options, base, skipped, progress=progress, clock=clock or RealClock(), stop=stop
+        gh,
+        options,
+        base,
+        skipped,
+        repairs=repairs,
+        progress=progress,
+        clock=clock or RealClock(),
+        stop=stop,
     )
 
 
@@ -164,6 +174,7 @@ def _run_pool(
     base: BacklogResult,
     skipped: Counter[str],
     *,
+    repairs: list[int],
     progress: Callable[[Tick], None],
     clock: Clock,
     stop: threading.Event | None,
@@ -171,7 +182,7 @@ def _run_pool(
     # The pool retries a rate-limited plan itself, after a pause every worker keeps: the trigger
     # makes one dispatch attempt (it still checks, on a failure, whether a run started anyway).
     learn = replace(options.learn, dispatch_attempts=1, dry_run=False, force=False)
-    tally = _Tally(total=len(base.planned))
+    tally = _Tally(total=len(base.planned) + len(repairs))
 
     def work(number: int) -> TriggerResult:
         def said(message: str) -> None:
@@ -221,8 +232,8 @@ def _run_pool(
     )
     if stop is not None:
         pool.stop = stop
-    ran = pool.run(base.planned)
-    return _summarise(base, skipped, tally.attempts, ran)
+    ran = pool.run([*repairs, *base.planned])
+    return _summarise(base, skipped, tally.attempts, ran, set(repairs))
 
 
 def _summarise(
@@ -230,6 +241,7 @@ def _summarise(
     skipped: Counter[str],
     attempts: Mapping[int, list[TriggerResult]],
     ran: PacedRun[int, TriggerResult],
+    repairs: set[int],
 ) -> BacklogResult:
     done, not_started = ran.done, ran.not_started
     dispatched: list[int] = []
@@ -243,7 +255,8 @@ def _summarise(
                 Failure(number, final.error_type or "failed", final.detail or final.error or "")
             )
         elif not final.workflow_triggered and number not in dispatched:
-            counts["not_needed_any_more"] += 1  # the fresh read decided otherwise
+            # the header now records a run it did not, or the fresh read decided otherwise
+            counts["run_recorded" if number in repairs else "not_needed_any_more"] += 1
     if not_started:
         counts["interrupted"] += len(not_started)
     return replace(

@@ -8,10 +8,12 @@ A stop event (Ctrl-C) lets the items in flight finish and starts no new one.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
@@ -91,6 +93,23 @@ class PauseGate:
                 self._next = self.first
 
 
+@contextmanager
+def _interrupts_stop(on_interrupt: Callable[[], None]) -> Iterator[None]:
+    """While inside, SIGINT calls ``on_interrupt`` (main thread only; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        on_interrupt()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @dataclass(frozen=True)
 class PaceEvent(Generic[I, R]):
     """What the pool tells its observer: ``started``, ``done``, ``rate_limited``, ``waiting``."""
@@ -132,23 +151,32 @@ class Pool(Generic[I, R]):
         outcome: PacedRun[I, R] = PacedRun()
         lock = threading.Lock()
         tries: dict[int, int] = {}
-        workers = [
-            threading.Thread(
-                target=self._worker, args=(items, queue, outcome, lock, tries), daemon=True
-            )
-            for _ in range(min(self.concurrency, max(1, len(items))))
-        ]
-        try:
-            for worker in workers:
-                worker.start()
-        except KeyboardInterrupt:
-            self._interrupted(outcome)
-        for worker in workers:
-            while worker.is_alive():
-                try:
-                    worker.join(0.2)
-                except KeyboardInterrupt:
-                    self._interrupted(outcome)
+        live = [0]  # workers still running, counted by the workers themselves
+
+        def worker() -> None:
+            try:
+                self._worker(items, queue, outcome, lock, tries)
+            finally:
+                with lock:
+                    live[0] -= 1
+
+        # Ctrl-C sets ``stop`` instead of raising: a KeyboardInterrupt in the middle of starting or
+        # joining threads (Python 3.11's join can then report a live thread as ended) would let
+        # the process exit in the middle of a plan, dispatched with its header not yet written.
+        with _interrupts_stop(lambda: self._interrupted(outcome)):
+            threads = [
+                threading.Thread(target=worker, name=f"pace-{n}")
+                for n in range(min(self.concurrency, max(1, len(items))))
+            ]
+            for thread in threads:
+                with lock:
+                    live[0] += 1
+                thread.start()
+            while True:
+                with lock:
+                    if live[0] <= 0:
+                        break
+                time.sleep(0.05)
         outcome.not_started = [items[index] for index in queue]
         return outcome
 

@@ -41,6 +41,7 @@ class FakeTrigger:
 
     limited: int = 0
     failing: frozenset[int] = frozenset()
+    recording: frozenset[int] = frozenset()  # a run in progress: the header records it
     calls: list[tuple[int, LearnOptions]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -60,6 +61,8 @@ class FakeTrigger:
                 error_type="dispatch_failed",
                 detail=LIMITED,
             )
+        if number in self.recording:
+            return TriggerResult(number, True, options.workflow, reason="run recorded")
         if number in self.failing:
             return TriggerResult(
                 number,
@@ -95,15 +98,17 @@ def test_only_plans_to_dispatch_or_redispatch_are_triggered_oldest_first(
 ) -> None:
     issues, runs = mixed_plans()
     register_listing(fp, issues, runs)
+    trigger.recording = frozenset({4})
 
     result = learn_backlog(gh, options(concurrency=1))
 
-    assert [number for number, _ in trigger.calls] == [2, 1]  # gh lists newest first
+    # #4's run in progress is not in its header: the trigger records it (no dispatch) first.
+    assert [number for number, _ in trigger.calls] == [4, 2, 1]  # then oldest first
     assert sorted(result.dispatched) == [1, 2] and result.success
     assert result.skipped == {
         "pending": 1,
         "no_session_data": 1,
-        "run_in_progress": 1,
+        "run_recorded": 1,
         "already_learned": 1,
     }
     assert result.plans_listed == 6
