@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from learnlib import plan_header
 from learnlib.decision import Decision, decide
 from learnlib.gh.issues import Issue
-from learnlib.gh.runner import Deadline, GitHubCli
+from learnlib.gh.repos import default_branch
+from learnlib.gh.runner import Deadline, GhError, GitHubCli
 from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
 from learnlib.learn_state import Stage, stage
 from learnlib.pacing import Clock, PacedRun, PaceEvent, PauseGate, Pool, RateLimiter, RealClock
@@ -182,6 +183,8 @@ def _run_pool(
     # The pool retries a rate-limited plan itself, after a pause every worker keeps: the trigger
     # makes one dispatch attempt (it still checks, on a failure, whether a run started anyway).
     learn = replace(options.learn, dispatch_attempts=1, dry_run=False, force=False)
+    if learn.ref is None:  # looked up once here, not once a plan
+        learn = replace(learn, ref=_default_branch_or_none(gh))
     tally = _Tally(total=len(base.planned) + len(repairs))
 
     def work(number: int) -> TriggerResult:
@@ -268,6 +271,13 @@ def _summarise(
         not_started=tuple(not_started),
         interrupted=ran.interrupted,
     )
+
+
+def _default_branch_or_none(gh: GitHubCli) -> str | None:
+    try:
+        return default_branch(gh)
+    except GhError:
+        return None  # each trigger lets gh look it up
 
 
 def _done_line(number: int | None, result: TriggerResult | None) -> str:

@@ -12,6 +12,7 @@ from learnlib import backlog
 from learnlib.backlog import BacklogOptions, Tick, is_rate_limited, learn_backlog
 from learnlib.gh.runner import GitHubCli
 from learnlib.learn import LearnOptions, TriggerResult
+from tests.gh_outputs import gh_json
 from tests.unit.conftest import run_task
 from tests.unit.status_fakes import body, listed_issue, mixed_plans, register_listing
 
@@ -83,7 +84,11 @@ class FakeTrigger:
 
 
 @pytest.fixture
-def trigger(monkeypatch: pytest.MonkeyPatch) -> FakeTrigger:
+def trigger(monkeypatch: pytest.MonkeyPatch, fp: Any) -> FakeTrigger:
+    fp.register(  # the default branch: looked up once for the whole backlog
+        ["gh", "repo", "view", "--json", "defaultBranchRef"],
+        stdout=gh_json({"defaultBranchRef": {"name": "trunk"}}),
+    )
     fake = FakeTrigger()
     monkeypatch.setattr(backlog, "trigger_async_learn", fake)
     return fake
@@ -114,6 +119,7 @@ def test_only_plans_to_dispatch_or_redispatch_are_triggered_oldest_first(
     assert result.plans_listed == 6
     learn = trigger.calls[0][1]
     assert (learn.dispatch_attempts, learn.force, learn.dry_run) == (1, False, False)
+    assert {options.ref for _, options in trigger.calls} == {"trunk"}
 
 
 def test_dry_run_lists_what_it_would_dispatch_and_triggers_nothing(
