@@ -124,3 +124,4 @@ def bench(session: nox.Session) -> None:
     oldest = check_gh(session, shutil.which("gh"), GH_SYSTEM)  # on PATH before the venv's bin/
     newest = use_gh(session, GH_NEWEST)
     session.run("python", "benchmarks/bench.py", "--gh", oldest, "--gh", newest, *session.posargs)
+    session.run("python", "benchmarks/bench_backlog.py")  # gh 2.102, first on PATH now

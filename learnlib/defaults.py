@@ -17,6 +17,7 @@ RUN_DISCOVERY_TIMEOUT = 30.0  # seconds to find the dispatched run on gh < 2.87
 LEARN_ON_LAND = True
 MERGE_METHOD = "squash"
 DELETE_BRANCH = False
+WAIT_TIMEOUT = 1800.0  # seconds --wait follows a learn run
 
 DEFAULTS: dict[str, Any] = {
     "learn": {
@@ -28,9 +29,23 @@ DEFAULTS: dict[str, Any] = {
         "deadline": DEADLINE,
         "run_discovery_timeout": RUN_DISCOVERY_TIMEOUT,
         "on_land": LEARN_ON_LAND,
+        "wait_timeout": WAIT_TIMEOUT,
     },
     "land": {
         "merge_method": MERGE_METHOD,
         "delete_branch": DELETE_BRANCH,
+    },
+    "status": {
+        "state": "open",
+        "limit": 500,
+    },
+    "backlog": {
+        "state": "closed",
+        "limit": 500,
+        "rate": 20.0,  # dispatches a minute (GitHub allows 80 content-creating requests a minute)
+        "concurrency": 4,
+        "rate_limit_backoff": 60.0,  # first pause when GitHub's rate limit answers; doubles
+        "rate_limit_backoff_max": 900.0,
+        "rate_limit_attempts": 5,
     },
 }

@@ -1,4 +1,4 @@
-"""GitHub issues through gh: read one, read its body, write its body."""
+"""GitHub issues through gh: read one, list many, read its body, write its body."""
 
 from __future__ import annotations
 
@@ -28,6 +28,45 @@ def view_issue(gh: GitHubCli, number: int) -> Issue:
         raise GhBadOutput(action, f"gh answered with issue #{data['number']}, not #{number}")
     return Issue(
         number=number,
+        title=field_of(data, "title", str, action=action),
+        body=field_of(data, "body", str, action=action),
+        labels=_label_names(field_of(data, "labels", list, action=action), action),
+        state=field_of(data, "state", str, action=action),
+        url=field_of(data, "url", str, action=action),
+    )
+
+
+ISSUE_STATES = ("open", "closed", "all")
+
+
+def list_issues(gh: GitHubCli, *, label: str, state: str = "open", limit: int = 30) -> list[Issue]:
+    """`gh issue list --label L --state S --limit N --json ...`; gh pages by 100."""
+    if state not in ISSUE_STATES:
+        raise ValueError(f"state must be one of {', '.join(ISSUE_STATES)}, got {state!r}")
+    action = f"listing {state} issues labelled {label}"
+    data = gh.run_json(
+        [
+            "issue",
+            "list",
+            "--label",
+            label,
+            "--state",
+            state,
+            "--limit",
+            str(limit),
+            "--json",
+            ISSUE_FIELDS,
+        ],
+        action=action,
+    )
+    if not isinstance(data, list):
+        raise GhBadOutput(action, "gh's JSON is not a list of issues")
+    return [_issue(item, action) for item in data]
+
+
+def _issue(data: object, action: str) -> Issue:
+    return Issue(
+        number=field_of(data, "number", int, action=action),
         title=field_of(data, "title", str, action=action),
         body=field_of(data, "body", str, action=action),
         labels=_label_names(field_of(data, "labels", list, action=action), action),

@@ -6,11 +6,13 @@ A new task is a module under learnlib/tasks/ whose task is added to ``ns`` here.
 
 from invoke.collection import Collection
 
+from learnlib.tasks.backlog import learn_backlog
 from learnlib.tasks.config import invoke_defaults
 from learnlib.tasks.land import land
 from learnlib.tasks.learn import trigger_async_learn
 from learnlib.tasks.record import record_learn
 from learnlib.tasks.sandbox import demo, sandbox
+from learnlib.tasks.status import learn_status
 
-ns = Collection(trigger_async_learn, record_learn, land, sandbox, demo)
+ns = Collection(trigger_async_learn, record_learn, land, learn_status, learn_backlog, sandbox, demo)
 ns.configure(invoke_defaults())

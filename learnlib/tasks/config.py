@@ -57,6 +57,11 @@ class Settings:
         assert isinstance(value, float)
         return value
 
+    def count(self, key: str) -> int:
+        value = self._values[key]
+        assert isinstance(value, int) and not isinstance(value, bool)
+        return value
+
     def flag(self, key: str) -> bool:
         value = self._values[key]
         assert isinstance(value, bool)
@@ -141,7 +146,9 @@ def read_value(name: str, value: object, default: object, config: Any = None) ->
     where = _source(name, value, config)
     if isinstance(default, bool):
         return parse_flag(name, value, where)
-    if isinstance(default, float | int):
+    if isinstance(default, int):
+        return parse_count(name, value, where)
+    if isinstance(default, float):
         return parse_number(name, value, where)
     return parse_text(name, value, where)
 
@@ -174,6 +181,18 @@ def parse_number(name: str, value: object, where: str = "") -> float:
             f"configuration {name} must be a finite number greater than 0, got {value!r}{where}"
         )
     return number
+
+
+def parse_count(name: str, value: object, where: str = "") -> int:
+    """A whole number greater than 0 (a count: plans, workers, attempts)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    if text.isascii() and text.isdigit() and int(text) > 0:
+        return int(text)
+    raise ConfigError(
+        f"configuration {name} must be a whole number greater than 0, got {value!r}{where}"
+    )
 
 
 def parse_text(name: str, value: object, where: str = "") -> str:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 @learnlib_task(
-    optional=["pr", "issue", "merge_method", "repo"],
+    optional=["pr", "issue", "merge_method", "repo", "wait_timeout"],
     help={
         "pr": "Pull request number (default: the pull request of the current branch).",
         "issue": "Plan issue (default: the branch's P<N>- prefix, else `Closes #N` in the body).",
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
         "dry-run": "Read and check the PR and the plan; merge, dispatch and edit nothing.",
         "sandbox": SANDBOX_HELP,
         "quiet": QUIET_HELP,
+        "wait": "Follow the learn run the landing started to its end; exit 1 unless it succeeded.",
+        "wait-timeout": "Seconds --wait follows the run (default: config learn.wait_timeout).",
     },
 )
 def land(
@@ -43,6 +45,8 @@ def land(
     dry_run: bool = False,
     sandbox: bool = False,
     quiet: bool = False,
+    wait: bool = False,
+    wait_timeout: str | None = None,
 ) -> None:
     """Merge a plan's pull request, then trigger async learn for its plan issue."""
     from learnlib.tasks import runtime as rt
@@ -54,6 +58,8 @@ def land(
         from learnlib.land import land as land_pull_request
         from learnlib.tasks.ci_outputs import write_land_outputs
         from learnlib.tasks.results import land_payload
+        from learnlib.tasks.wait import follow_trigger, with_wait
+        from learnlib.tasks.wait import wait_timeout as timeout_of
 
         config = rt.settings(c, console)
         options = land_options(
@@ -73,14 +79,23 @@ def land(
                 "branch's pull request only in this checkout's repository"
             )
         ask = ask_on_terminal if sys.stdin.isatty() and sys.stderr.isatty() else None
+        timeout = timeout_of(wait_timeout, config)
         with rt.github(config, repository, sandbox=sandbox, console=console) as gh:
             result = land_pull_request(gh, options, ask=ask, progress=console.progress)
-        tell(result, console)
+            tell(result, console)
+            followed = None
+            if wait and not result.interrupted:
+                followed = follow_trigger(gh, result.learn, timeout, console.progress)
         write_land_outputs(result, warn=rt.say)
         if result.interrupted:
             console.error("interrupted (Ctrl-C) after the merge; async learn was skipped")
             return rt.finish(land_payload(result), rt.INTERRUPTED)
-        rt.finish(land_payload(result), 0 if result.success else 1)
+        payload = land_payload(result)
+        if wait and result.success:
+            payload = with_wait(payload, followed)
+            if followed is not None and not followed.succeeded:
+                console.error(payload["error"], followed.detail)
+        rt.finish(payload, 0 if payload["success"] else 1)
 
     rt.guarded(
         body,

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 @learnlib_task(
-    optional=["issue", "pr", "repo", "workflow", "ref"],
+    optional=["issue", "pr", "repo", "workflow", "ref", "wait_timeout"],
     help={
         "issue": "Plan issue number, e.g. 5406 (or --pr).",
         "pr": "A merged pull request: its plan issue, by land's rule (P<N>- branch, Closes #N).",
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
         "dry-run": "Read and check everything, print the header diff; dispatch and edit nothing.",
         "sandbox": SANDBOX_HELP,
         "quiet": QUIET_HELP,
+        "wait": "After the dispatch, follow the run to its end; exit 1 unless it succeeded.",
+        "wait-timeout": "Seconds --wait follows the run (default: config learn.wait_timeout).",
     },
 )
 def trigger_async_learn(
@@ -38,6 +40,8 @@ def trigger_async_learn(
     dry_run: bool = False,
     sandbox: bool = False,
     quiet: bool = False,
+    wait: bool = False,
+    wait_timeout: str | None = None,
 ) -> None:
     """Dispatch the async learn workflow for a plan issue and mark its plan header pending."""
     from learnlib.tasks import runtime as rt
@@ -57,6 +61,8 @@ def trigger_async_learn(
             repo=repo,
             options={"workflow": workflow, "ref": ref, "force": force, "dry_run": dry_run},
             sandbox=sandbox,
+            wait=wait,
+            wait_timeout=wait_timeout,
         )
 
     rt.guarded(
@@ -76,12 +82,16 @@ def run_trigger(
     repo: str | None,
     options: dict[str, Any],
     sandbox: bool,
+    wait: bool = False,
+    wait_timeout: str | None = None,
 ) -> None:
     from learnlib.land import plan_of_merged_pr
     from learnlib.learn import Refusal, trigger_async_learn
     from learnlib.tasks import runtime as rt
     from learnlib.tasks.ci_outputs import write_actions_outputs
     from learnlib.tasks.results import trigger_payload, trigger_refusal_payload
+    from learnlib.tasks.wait import follow_trigger, with_wait
+    from learnlib.tasks.wait import wait_timeout as timeout_of
 
     if issue is not None and pr is not None:
         raise rt.UsageError("--issue and --pr cannot be used together: give one")
@@ -93,6 +103,7 @@ def run_trigger(
     workflow, ref = options.pop("workflow"), options.pop("ref")
     learn_options = rt.learn_options(config, workflow=workflow, ref=ref, **options)
     repository = rt.configured_repository(repo, config)
+    timeout = timeout_of(wait_timeout, config)
     with rt.github(config, repository, sandbox=sandbox, console=console) as gh:
         if pr_number is not None:
             console.progress(f"Reading pull request #{pr_number}")
@@ -107,9 +118,15 @@ def run_trigger(
             console.progress(f"Pull request #{pr_number} is merged; its plan is #{issue_number}")
         assert issue_number is not None
         result = trigger_async_learn(gh, issue_number, learn_options, progress=console.progress)
-    tell(result, console)
+        tell(result, console)
+        followed = follow_trigger(gh, result, timeout, console.progress) if wait else None
     write_actions_outputs(result, warn=rt.say)
-    rt.finish(trigger_payload(result, pr_number), 0 if result.success else 1)
+    payload = trigger_payload(result, pr_number)
+    if wait:
+        payload = with_wait(payload, followed)
+        if followed is not None and not followed.succeeded:
+            console.error(payload["error"], followed.detail)
+    rt.finish(payload, 0 if payload["success"] else 1)
 
 
 def tell(result: TriggerResult, console: Console) -> None:

@@ -1,0 +1,290 @@
+"""Learn from the plans that landed before async learning: one listing, then paced triggers.
+
+The listing and :func:`learnlib.decision.decide` pick the plans to dispatch; each is then handed to
+:func:`learnlib.learn.trigger_async_learn`, which reads the plan and its runs afresh and decides
+again before it writes anything. So a plan dispatched by someone else meanwhile, or by an earlier
+try that GitHub's rate limit cut short, is not dispatched twice, and a second backlog run finds
+nothing to do. No printing: progress goes to a callback as :class:`Tick` snapshots.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from learnlib import plan_header
+from learnlib.decision import Decision, decide
+from learnlib.gh.issues import Issue
+from learnlib.gh.repos import default_branch
+from learnlib.gh.runner import Deadline, GhError, GitHubCli
+from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
+from learnlib.learn_state import Stage, stage
+from learnlib.pacing import Clock, PacedRun, PaceEvent, PauseGate, Pool, RateLimiter, RealClock
+from learnlib.status import read_listing
+
+RATE_LIMIT_TEXT = ("rate limit", "http 429")
+
+
+@dataclass(frozen=True)
+class BacklogOptions:
+    learn: LearnOptions
+    state: str = "closed"
+    limit: int = 500
+    max_dispatches: int | None = None
+    rate: float | None = 20.0  # dispatches a minute; None: no limit
+    concurrency: int = 4
+    backoff: float = 60.0
+    backoff_max: float = 900.0
+    rate_limit_attempts: int = 5
+    plan_deadline: float = 120.0  # each trigger's own deadline for its gh calls
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Failure:
+    issue_number: int
+    error_type: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class BacklogResult:
+    plans_listed: int
+    planned: tuple[int, ...]  # what the listing said to dispatch (dry run: would dispatch)
+    dispatched: tuple[int, ...]
+    skipped: Mapping[str, int]
+    failed: tuple[Failure, ...]
+    results: tuple[TriggerResult, ...]
+    not_started: tuple[int, ...] = ()
+    interrupted: bool = False
+    dry_run: bool = False
+
+    @property
+    def success(self) -> bool:
+        return not self.failed and not self.interrupted
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Where a backlog run stands, for a progress bar or a plain line."""
+
+    total: int
+    done: int
+    dispatched: int
+    failed: int
+    waiting: float = 0.0  # seconds of rate-limit pause left, when paused
+    message: str | None = None
+
+
+def _silent(_: Tick) -> None:
+    return None
+
+
+@dataclass
+class _Tally:
+    total: int
+    attempts: dict[int, list[TriggerResult]] = field(default_factory=dict)
+    done: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def tick(self, waiting: float = 0.0, message: str | None = None) -> Tick:
+        with self.lock:
+            finals = [tries[-1] for tries in self.attempts.values() if tries]
+            dispatched = sum(
+                any(r.workflow_triggered for r in tries) for tries in self.attempts.values()
+            )
+            failed = sum(1 for r in finals if not r.success and not is_rate_limited(r))
+            return Tick(self.total, self.done, dispatched, failed, waiting, message)
+
+
+def is_rate_limited(result: TriggerResult) -> bool:
+    """The trigger failed because GitHub's (secondary) rate limit or a 429 answered."""
+    if result.success:
+        return False
+    text = f"{result.error or ''} {result.detail or ''}".lower()
+    return any(marker in text for marker in RATE_LIMIT_TEXT)
+
+
+def skip_key(issue: Issue, decision: Decision) -> str:
+    """A short, countable reason a listed plan is not dispatched."""
+    if decision.action == "refuse":
+        return decision.error_type or "refused"
+    if decision.run is not None and decision.run.status != "completed":
+        return "run_in_progress"
+    try:
+        status = plan_header.read_header(issue.body).get("learn_status")
+    except plan_header.PlanHeaderError:
+        return "invalid_plan_header"
+    return "already_learned" if stage(status) == Stage.LEARNED else "pending"
+
+
+def learn_backlog(
+    gh: GitHubCli,
+    options: BacklogOptions,
+    *,
+    progress: Callable[[Tick], None] = _silent,
+    clock: Clock | None = None,
+    stop: threading.Event | None = None,
+) -> BacklogResult:
+    """List once, pick the plans to dispatch, trigger each through the pacing pool."""
+    learn = options.learn
+    listing = read_listing(
+        gh, label=learn.label, workflow=learn.workflow, state=options.state, limit=options.limit
+    )
+    skipped: Counter[str] = Counter()
+    planned: list[int] = []
+    repairs: list[int] = []
+    for issue in reversed(listing.issues):  # oldest first: gh lists newest first
+        decision = decide(issue, listing.runs, label=learn.label, complete=listing.complete)
+        if decision.record is not None and not options.dry_run:
+            repairs.append(issue.number)  # a run the header does not record: the trigger writes it
+        elif not decision.dispatches:
+            skipped[skip_key(issue, decision)] += 1
+        elif options.max_dispatches is not None and len(planned) >= options.max_dispatches:
+            skipped["max_dispatches"] += 1
+        else:
+            planned.append(issue.number)
+    base = BacklogResult(
+        plans_listed=len(listing.issues),
+        planned=tuple(planned),
+        dispatched=(),
+        skipped=dict(skipped),
+        failed=(),
+        results=(),
+        dry_run=options.dry_run,
+    )
+    if options.dry_run or not (planned or repairs):
+        return base
+    return _run_pool(
+        gh,
+        options,
+        base,
+        skipped,
+        repairs=repairs,
+        progress=progress,
+        clock=clock or RealClock(),
+        stop=stop,
+    )
+
+
+def _run_pool(
+    gh: GitHubCli,
+    options: BacklogOptions,
+    base: BacklogResult,
+    skipped: Counter[str],
+    *,
+    repairs: list[int],
+    progress: Callable[[Tick], None],
+    clock: Clock,
+    stop: threading.Event | None,
+) -> BacklogResult:
+    # The pool retries a rate-limited plan itself, after a pause every worker keeps: the trigger
+    # makes one dispatch attempt (it still checks, on a failure, whether a run started anyway).
+    learn = replace(options.learn, dispatch_attempts=1, dry_run=False, force=False)
+    if learn.ref is None:  # looked up once here, not once a plan
+        learn = replace(learn, ref=_default_branch_or_none(gh))
+    tally = _Tally(total=len(base.planned) + len(repairs))
+
+    def work(number: int) -> TriggerResult:
+        def said(message: str) -> None:
+            progress(tally.tick(message=f"#{number}: {message}"))
+
+        plan_gh = replace(gh, deadline=Deadline(options.plan_deadline))
+        try:
+            result = trigger_async_learn(plan_gh, number, learn, progress=said)
+        except Exception as error:  # a bug in one plan must not lose the others' results
+            result = TriggerResult(
+                issue_number=number,
+                success=False,
+                workflow=learn.workflow,
+                error="Internal error in learnlib",
+                error_type="internal_error",
+                detail=f"{type(error).__name__}: {error}",
+            )
+        with tally.lock:
+            tally.attempts.setdefault(number, []).append(result)
+        return result
+
+    def seen(event: PaceEvent[int, TriggerResult]) -> None:
+        if event.kind == "done":
+            with tally.lock:
+                tally.done += 1
+            progress(tally.tick(message=_done_line(event.item, event.result)))
+        elif event.kind == "rate_limited":
+            progress(
+                tally.tick(
+                    waiting=event.wait,
+                    message=f"#{event.item}: GitHub's rate limit answered; every worker "
+                    f"pauses {event.wait:.0f} s, then the plan is tried again",
+                )
+            )
+        elif event.kind == "waiting":
+            progress(tally.tick(waiting=event.wait))
+
+    pool: Pool[int, TriggerResult] = Pool(
+        work=work,
+        is_rate_limited=is_rate_limited,
+        concurrency=options.concurrency,
+        limiter=RateLimiter(options.rate, clock),
+        gate=PauseGate(clock, first=options.backoff, longest=options.backoff_max),
+        clock=clock,
+        on_event=seen,
+        attempts=options.rate_limit_attempts,
+    )
+    if stop is not None:
+        pool.stop = stop
+    ran = pool.run([*repairs, *base.planned])
+    return _summarise(base, skipped, tally.attempts, ran, set(repairs))
+
+
+def _summarise(
+    base: BacklogResult,
+    skipped: Counter[str],
+    attempts: Mapping[int, list[TriggerResult]],
+    ran: PacedRun[int, TriggerResult],
+    repairs: set[int],
+) -> BacklogResult:
+    done, not_started = ran.done, ran.not_started
+    dispatched: list[int] = []
+    failed: list[Failure] = []
+    counts = Counter(skipped)
+    for number, final in done:
+        if any(r.workflow_triggered for r in attempts.get(number, [])):
+            dispatched.append(number)
+        if not final.success:
+            failed.append(
+                Failure(number, final.error_type or "failed", final.detail or final.error or "")
+            )
+        elif not final.workflow_triggered and number not in dispatched:
+            # the header now records a run it did not, or the fresh read decided otherwise
+            counts["run_recorded" if number in repairs else "not_needed_any_more"] += 1
+    if not_started:
+        counts["interrupted"] += len(not_started)
+    return replace(
+        base,
+        dispatched=tuple(dispatched),
+        skipped=dict(counts),
+        failed=tuple(failed),
+        results=tuple(final for _, final in done),
+        not_started=tuple(not_started),
+        interrupted=ran.interrupted,
+    )
+
+
+def _default_branch_or_none(gh: GitHubCli) -> str | None:
+    try:
+        return default_branch(gh)
+    except GhError:
+        return None  # each trigger lets gh look it up
+
+
+def _done_line(number: int | None, result: TriggerResult | None) -> str:
+    if result is None:
+        return f"#{number}: done"
+    if not result.success:
+        return f"#{number}: failed: {result.error} ({result.error_type})"
+    if result.workflow_triggered:
+        return f"#{number}: dispatched {result.workflow_run_url or '(run not found yet)'}"
+    return f"#{number}: not dispatched: {result.reason}"
