@@ -207,12 +207,18 @@ def guarded(
     interrupt_payload: dict[str, Any] | None = None,
 ) -> None:
     """Run a task body: any option error, Ctrl-C or bug still ends in one JSON object."""
+    from learnlib.sandbox import SandboxUnavailable  # the exception alone: no graphql-core
+
     try:
         body()
     except Exit:
         raise
     except UsageError as error:
         usage_failure(error, payload)
+    except SandboxUnavailable as error:
+        say(f"error: {error}")
+        failure = {"success": False, "error": str(error), "error_type": "sandbox_unavailable"}
+        finish({**payload, **failure, "detail": "pip install 'learnlib[sandbox]'"}, 1)
     except KeyboardInterrupt:
         interrupted(payload if interrupt_payload is None else interrupt_payload, interrupt_detail)
     except Exception as error:  # a bug: still one JSON object, not a traceback

@@ -241,9 +241,7 @@ def run_task(
 def gh_fake(fp: Any) -> Iterator[FakeGh]:
     fake = FakeGh(fp)
     fake.repo_view()  # looked up beside every issue read unless a ref is given
-    fake.side_reads(
-        optional=True
-    )  # the trigger's run listing and workflow file, read beside the issue
+    fake.side_reads(optional=True)  # the run listing and workflow file read beside the issue
     yield fake
 
 

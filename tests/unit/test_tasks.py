@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -551,3 +552,17 @@ def test_issue_and_pr_are_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
     code, payload, _ = invoke(capsys, "trigger-async-learn", "--issue", "1", "--pr", "7")
     assert code == 2 and "cannot be used together" in payload["error"]
     assert payload["pr_number"] == 7 and payload["issue_number"] == 1
+
+
+def test_sandbox_without_graphql_core_is_one_json_error_naming_the_extra(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [m for m in sys.modules if m.startswith(("learnlib.sandbox.", "graphql"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "graphql", None)  # `import graphql` fails as uninstalled
+
+    code, payload, err = run_task(capsys, "trigger-async-learn", "--issue", "5406", "--sandbox")
+
+    assert (code, payload["success"], payload["error_type"]) == (1, False, "sandbox_unavailable")
+    assert "pip install 'learnlib[sandbox]'" in payload["error"]
+    assert "Traceback" not in err
