@@ -22,6 +22,8 @@ def trigger_payload(result: TriggerResult, pr_number: int | None = None) -> dict
             "run_id": result.run_id,
             "workflow_run_url": result.workflow_run_url,
         }
+    if result.action is not None:  # what the decision was: dispatch, redispatch, none, refuse
+        payload["action"] = result.action
     if result.reason is not None:
         payload["reason"] = result.reason
     if not result.success:

@@ -559,6 +559,7 @@ def test_task_lands_and_learns(capsys: pytest.CaptureFixture[str], fake: LandGh)
             "workflow": "learn-async.yml",
             "run_id": 99,
             "workflow_run_url": RUN_URL,
+            "action": "dispatch",
         },
     }
     assert RUN_URL in err

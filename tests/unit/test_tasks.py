@@ -99,6 +99,7 @@ def test_success_prints_the_contract_and_writes_actions_outputs(
         "workflow": "learn-async.yml",
         "run_id": 99,
         "workflow_run_url": url,
+        "action": "dispatch",
     }
     assert outputs.read_text() == (f"run_id=99\nworkflow_run_url={url}\nworkflow_triggered=true\n")
     assert url in summary.read_text()
@@ -113,6 +114,7 @@ def test_refusal_exits_1_with_the_error_object(
     assert payload == {
         "success": False,
         "issue_number": 12,
+        "action": "refuse",
         "error": "Issue is not an erk-plan",
         "error_type": "not_a_plan",
         "detail": "labels: none",
