@@ -21,10 +21,12 @@ The runs are the truth, the header is the record. A plan's runs are the workflow
 4. Learned (the four other values): none unless ``force``. Never learned: dispatch.
 
 "No longer exists" versus "not in the recent listing": a listing holds the workflow's newest runs,
-every event, newest first, and GitHub's run ids only grow. So a named run missing from the listing
-no longer exists when the listing reaches past it: it holds a run with a smaller id, or it is
-``complete`` (fewer runs came back than were asked for: the whole history). Otherwise the run may
-just be older than the listing, and nothing is dispatched. The rule reads only the listing, so
+every event, newest first, and GitHub's run ids only grow; a run just dispatched can take seconds
+to be listed. So a named run missing from the listing no longer exists only when the listing holds
+a newer run (a larger id: the named one is no longer fresh) and reaches past it: it holds a run
+with a smaller id too, or it is ``complete`` (fewer runs came back than were asked for: the whole
+history). Otherwise the run may be too fresh or too old for the listing, and nothing is
+dispatched. The rule reads only the listing, so
 learn-status (one listing for many plans) and the trigger give the same answer for the same
 listing; both list with :data:`learnlib.gh.runs.DECISION_RUN_LIMIT`.
 """
@@ -178,7 +180,8 @@ def _pending(
     if run_id is not None:
         named = next((run for run in mine if run.id == run_id), None)
         if named is None:
-            if complete or any(run.id < run_id for run in runs):
+            newer = any(run.id > run_id for run in runs)
+            if newer and (complete or any(run.id < run_id for run in runs)):
                 return Decision(
                     "redispatch",
                     f"learn_status is pending but its run {run_id} no longer exists",

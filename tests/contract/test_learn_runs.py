@@ -59,11 +59,14 @@ def test_not_started_is_dispatched(gh: GitHubCli, sandbox: SandboxGitHub) -> Non
     assert header(sandbox)["learn_status"] == "pending"
 
 
-@pytest.mark.parametrize("latency", [0.0, 0.1])
+@pytest.mark.parametrize(
+    ("latency", "run_delay"), [(0.0, 0.0), (0.1, 0.0), (0.0, 6.0)], ids=["0ms", "100ms", "late-run"]
+)
 def test_two_triggers_2_s_apart_make_one_dispatch(
-    gh: GitHubCli, sandbox: SandboxGitHub, latency: float
+    gh: GitHubCli, sandbox: SandboxGitHub, latency: float, run_delay: float
 ) -> None:
-    sandbox.latency = latency
+    # late-run: GitHub lists the first trigger's run only after the second has read the listing
+    sandbox.latency, sandbox.run_delay = latency, run_delay
     results: list[TriggerResult] = []
     first = threading.Thread(target=lambda: results.append(trigger_async_learn(gh, PLAN, OPTIONS)))
     first.start()

@@ -157,11 +157,20 @@ def test_pending_whose_run_succeeded_is_not_dispatched() -> None:
 
 
 def test_pending_whose_run_is_gone_is_redispatched() -> None:
-    older = run(50, title="Learn #1", age=600)
-    decision = decide(issue("pending", "77"), [older], label="erk-plan")
+    older, newer = run(50, title="Learn #1", age=600), run(90, title="Learn #2")
+    decision = decide(issue("pending", "77"), [newer, older], label="erk-plan")
     assert decision.action == "redispatch" and "no longer exists" in decision.reason
-    complete = decide(issue("pending", "77"), [], label="erk-plan", complete=True)
+    complete = decide(issue("pending", "77"), [newer], label="erk-plan", complete=True)
     assert complete.action == "redispatch"
+
+
+def test_pending_whose_run_is_too_fresh_to_be_listed_is_left_alone() -> None:
+    # GitHub lists a run seconds after its dispatch: the newest listed run is older than ours
+    older = run(50, title="Learn #1", age=600)
+    for complete in (False, True):
+        decision = decide(issue("pending", "77"), [older], label="erk-plan", complete=complete)
+        assert decision.action == "none" and "--force" in decision.reason
+    assert decide(issue("pending", "77"), [], label="erk-plan", complete=True).action == "none"
 
 
 def test_pending_whose_run_may_be_older_than_the_listing_is_left_alone() -> None:
