@@ -18,8 +18,15 @@ from learnlib import plan_header
 from learnlib.decision import Decision, decide
 from learnlib.gh.issues import Issue
 from learnlib.gh.repos import default_branch
-from learnlib.gh.runner import Deadline, GhError, GitHubCli
-from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
+from learnlib.gh.runner import Deadline, GhError, GitHubCli, RetryPolicy
+from learnlib.learn import (
+    LearnOptions,
+    Listing,
+    SideReads,
+    TriggerResult,
+    read_preflight,
+    trigger_async_learn,
+)
 from learnlib.learn_state import Stage, stage
 from learnlib.pacing import Clock, PacedRun, PaceEvent, PauseGate, Pool, RateLimiter, RealClock
 from learnlib.status import read_listing
@@ -162,11 +169,15 @@ def learn_backlog(
         options,
         base,
         skipped,
+        runs=Listing(tuple(listing.runs), complete=listing.complete),
         repairs=repairs,
         progress=progress,
         clock=clock or RealClock(),
         stop=stop,
     )
+
+
+PATIENT = RetryPolicy(attempts=8, first_wait=1.0, growth=2.0, longest_wait=30.0)
 
 
 def _run_pool(
@@ -175,6 +186,7 @@ def _run_pool(
     base: BacklogResult,
     skipped: Counter[str],
     *,
+    runs: Listing,
     repairs: list[int],
     progress: Callable[[Tick], None],
     clock: Clock,
@@ -185,15 +197,21 @@ def _run_pool(
     learn = replace(options.learn, dispatch_attempts=1, dry_run=False, force=False)
     if learn.ref is None:  # looked up once here, not once a plan
         learn = replace(learn, ref=_default_branch_or_none(gh))
+    # The run listing and the workflow check are read once for every plan; each plan's issue is
+    # still read afresh right before its dispatch (a plan another trigger made pending meanwhile
+    # is not dispatched again) and re-read before its write.
+    reads = SideReads(runs, read_preflight(gh, learn.workflow, learn.ref))
     tally = _Tally(total=len(base.planned) + len(repairs))
 
     def work(number: int) -> TriggerResult:
         def said(message: str) -> None:
             progress(tally.tick(message=f"#{number}: {message}"))
 
-        plan_gh = replace(gh, deadline=Deadline(options.plan_deadline))
+        # GitHub's secondary limit asks for pauses of seconds to minutes: a plan's reads and its
+        # header write wait longer than a single trigger's would, within the plan's deadline
+        plan_gh = replace(gh, deadline=Deadline(options.plan_deadline), retry=PATIENT)
         try:
-            result = trigger_async_learn(plan_gh, number, learn, progress=said)
+            result = trigger_async_learn(plan_gh, number, learn, progress=said, reads=reads)
         except Exception as error:  # a bug in one plan must not lose the others' results
             result = TriggerResult(
                 issue_number=number,

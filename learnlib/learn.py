@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from learnlib import defaults, plan_header
 from learnlib.decision import Decision, decide, run_id_of
@@ -116,12 +117,26 @@ class Preflight:
     warning: str | None = None
 
 
+@dataclass(frozen=True)
+class SideReads:
+    """The run listing and the workflow check, read once by a caller that triggers many plans
+    (learn-backlog) instead of once a plan. The issue itself is always read afresh."""
+
+    listing: Listing
+    preflight: Preflight
+
+
 def _silent(_: str) -> None:
     return None
 
 
 def trigger_async_learn(
-    gh: GitHubCli, issue_number: int, options: LearnOptions, progress: Progress = _silent
+    gh: GitHubCli,
+    issue_number: int,
+    options: LearnOptions,
+    progress: Progress = _silent,
+    *,
+    reads: SideReads | None = None,
 ) -> TriggerResult:
     """The whole trigger: decide, then dispatch once and record, or repair, or refuse."""
     base = TriggerResult(issue_number=issue_number, success=True, workflow=options.workflow)
@@ -130,8 +145,11 @@ def trigger_async_learn(
     try:
         with ThreadPoolExecutor(max_workers=3) as pool:
             ref = pool.submit(_default_branch_or_none, gh) if options.ref is None else None
-            listing = pool.submit(read_listing, gh, options.workflow)
-            preflight = pool.submit(read_preflight, gh, options.workflow, options.ref)
+            if reads is None:
+                listing = pool.submit(read_listing, gh, options.workflow)
+                preflight = pool.submit(read_preflight, gh, options.workflow, options.ref)
+            else:
+                listing, preflight = _done(reads.listing), _done(reads.preflight)
             issue = read_issue(gh, issue_number)
             if ref is not None:
                 options = replace(options, ref=ref.result())
@@ -188,6 +206,15 @@ def trigger_async_learn(
     return record_dispatch(
         gh, plan, dispatch, query=query, options=options, progress=progress, base=base
     )
+
+
+T = TypeVar("T")
+
+
+def _done(value: T) -> Future[T]:
+    future: Future[T] = Future()
+    future.set_result(value)
+    return future
 
 
 def _default_branch_or_none(gh: GitHubCli) -> str | None:

@@ -173,7 +173,7 @@ def test_backlog_over_100_plans_dispatches_each_once_through_a_secondary_rate_li
     sandbox: SandboxGitHub, tmp_path: Path
 ) -> None:
     made = add_plans(sandbox, 100, kinds=("never",))
-    sandbox.secondary_rate_limit(8, 2.0, retry_after=1)
+    sandbox.secondary_rate_limit(20, 2.0, retry_after=1)  # 10 writes a second; 4 workers make more
 
     code, payload, err = invoke(
         sandbox, tmp_path, "learn-backlog", "--rate", "0", "--concurrency", "4", env=BACKLOG_ENV

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,9 +12,9 @@ import pytest
 from learnlib import backlog
 from learnlib.backlog import BacklogOptions, Tick, is_rate_limited, learn_backlog
 from learnlib.gh.runner import GitHubCli
-from learnlib.learn import LearnOptions, TriggerResult
+from learnlib.learn import LearnOptions, SideReads, TriggerResult
 from tests.gh_outputs import gh_json
-from tests.unit.conftest import may_not_be_called, run_task
+from tests.unit.conftest import LEARN_WORKFLOW, may_not_be_called, run_task
 from tests.unit.status_fakes import body, listed_issue, mixed_plans, register_listing
 
 LIMITED = (
@@ -47,8 +48,15 @@ class FakeTrigger:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(
-        self, gh: GitHubCli, number: int, options: LearnOptions, progress: Any = None
+        self,
+        gh: GitHubCli,
+        number: int,
+        options: LearnOptions,
+        progress: Any = None,
+        *,
+        reads: SideReads | None = None,
     ) -> TriggerResult:
+        assert reads is not None  # the listing and workflow check are read once, not a plan
         with self.lock:
             self.calls.append((number, options))
             limited = self.limited > 0
@@ -89,6 +97,10 @@ def trigger(monkeypatch: pytest.MonkeyPatch, fp: Any) -> FakeTrigger:
     # the default branch: looked up once for the whole backlog, not at all on a dry run
     fp.register(repo_view, stdout=gh_json({"defaultBranchRef": {"name": "trunk"}}))
     may_not_be_called(fp, repo_view)
+    workflow_file = ["gh", "api", fp.any(min=1, max=1)]  # the workflow's check, once too
+    content = base64.b64encode(LEARN_WORKFLOW.encode("utf-8")).decode("ascii")
+    fp.register(workflow_file, stdout=gh_json({"encoding": "base64", "content": content}))
+    may_not_be_called(fp, workflow_file)
     fake = FakeTrigger()
     monkeypatch.setattr(backlog, "trigger_async_learn", fake)
     return fake
