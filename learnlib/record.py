@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from learnlib import plan_header
-from learnlib.decision import run_id_of
+from learnlib.decision import not_a_plan_message, run_id_of
 from learnlib.gh.issues import edit_issue_body
 from learnlib.gh.runner import GhError, GitHubCli
 from learnlib.learn import Refusal, read_issue
@@ -77,7 +77,8 @@ def record_learn(
         return _failed(base, refusal)
     if request.label not in issue.labels:
         labels = ", ".join(issue.labels) or "none"
-        return _failed(base, Refusal("Issue is not an erk-plan", "not_a_plan", f"labels: {labels}"))
+        refused = Refusal(not_a_plan_message(request.label), "not_a_plan", f"labels: {labels}")
+        return _failed(base, refused)
     try:
         header = plan_header.read_header(issue.body)
         superseded = _superseded(header, request)

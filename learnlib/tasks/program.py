@@ -57,7 +57,7 @@ class LearnlibProgram(Program):
         self.config.load_project()
 
     def parse_tasks(self) -> None:
-        repeated = _repeated_flag(self.core.unparsed, set(self.collection.task_names))
+        repeated = _repeated_flag(self.core.unparsed, _repeatable_flags(self.collection))
         if repeated is not None:
             raise ParseError(f"{repeated} was given more than once")
         super().parse_tasks()
@@ -167,16 +167,33 @@ def _version() -> str:
         return "unknown"
 
 
-def _repeated_flag(tokens: list[str], task_names: set[str]) -> str | None:
+def _repeatable_flags(collection: Any) -> dict[str, set[str]]:
+    """Each task's flags that may be given more than once (its iterable options, e.g. --issue
+    of learn-status), by task name."""
+    from learnlib.tasks import SHORT_FLAGS
+
+    flags: dict[str, set[str]] = {}
+    for name in collection.task_names:
+        repeatable = set()
+        for option in getattr(collection[name], "iterable", None) or ():
+            repeatable.add("--" + option.replace("_", "-"))
+            if option in SHORT_FLAGS:
+                repeatable.add("-" + SHORT_FLAGS[option])
+        flags[name] = repeatable
+    return flags
+
+
+def _repeated_flag(tokens: list[str], repeatable: dict[str, set[str]]) -> str | None:
     """The first flag given twice to one task (Invoke would keep one silently, or misread)."""
     seen: set[str] = set()
+    allowed: set[str] = set()
     for token in tokens:
-        if token in task_names:
-            seen = set()
+        if token in repeatable:
+            seen, allowed = set(), repeatable[token]
             continue
         if token.startswith("-") and len(token) > 1 and not token[1:].isdigit():
             name = token.split("=", 1)[0]
-            if name in seen:
+            if name in seen and name not in allowed:
                 return name
             seen.add(name)
     return None

@@ -50,7 +50,7 @@ def record_learn(
         request = RecordRequest(
             issue_number=rt.positive_int(issue, "--issue"),
             status=rt.text(status, "--status").strip(),
-            run_id=_optional_int(run_id, "--run-id"),
+            run_id=_optional_int(run_id, "--run-id", largest=rt.MAX_RUN_ID),
             learn_plan_issue=_optional_int(learn_plan_issue, "--learn-plan-issue"),
             learn_plan_pr=_optional_int(learn_plan_pr, "--learn-plan-pr"),
             label=config.text("learn.label"),
@@ -73,7 +73,9 @@ def record_learn(
     rt.guarded(body, payload, interrupt_detail="nothing is half-written (a body is sent whole)")
 
 
-def _optional_int(value: object, option: str) -> int | None:
+def _optional_int(value: object, option: str, *, largest: int | None = None) -> int | None:
     from learnlib.tasks import runtime as rt
 
-    return None if value is None else rt.positive_int(value, option)
+    if value is None:
+        return None
+    return rt.positive_int(value, option, largest=largest or rt.MAX_NUMBER)

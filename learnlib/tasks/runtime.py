@@ -23,6 +23,7 @@ __all__ = ["ConfigError", "Console", "UsageError"]
 
 SANDBOX_REPO = "learnlib-demo/plans"
 MAX_NUMBER = 2**31 - 1  # GitHub's issue and pull request numbers are GraphQL Int
+MAX_RUN_ID = 2**63 - 1  # Actions run ids are 64-bit (they passed 2**31 long ago)
 INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C (128 + SIGINT)
 _REPOSITORY = re.compile(
     r"^(?:[A-Za-z0-9][A-Za-z0-9.-]*/)?[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$"
@@ -65,14 +66,17 @@ def text(value: object, option: str) -> str:
     return str(value)
 
 
-def positive_int(value: object, option: str) -> int:
-    """Parse an option that must be a positive integer (Invoke's own int parsing raises)."""
+def positive_int(value: object, option: str, *, largest: int = MAX_NUMBER) -> int:
+    """Parse an option that must be a positive integer (Invoke's own int parsing raises).
+
+    ``largest``: issue and pull request numbers are GraphQL Ints; run ids are 64-bit.
+    """
     given = text(value, option)
     digits = given.strip().lstrip("#")
     if not digits:
         raise UsageError(f"{option} is required (a positive integer, e.g. {option} 5406)")
-    if not digits.isascii() or not digits.isdigit() or not 0 < int(digits) <= MAX_NUMBER:
-        raise UsageError(f"{option} must be a positive integer up to {MAX_NUMBER}, got {given!r}")
+    if not digits.isascii() or not digits.isdigit() or not 0 < int(digits) <= largest:
+        raise UsageError(f"{option} must be a positive integer up to {largest}, got {given!r}")
     return int(digits)
 
 

@@ -167,6 +167,7 @@ def test_a_workflow_without_the_input_is_refused_before_dispatch(
     assert sandbox.dispatches == [] and sandbox.edits == []
 
 
+@pytest.mark.edges  # 30 s of real waiting: under the oldest gh (2.102 prints the run, no polling)
 def test_a_never_appearing_run_costs_at_most_25_run_listings(
     gh: GitHubCli, sandbox: SandboxGitHub
 ) -> None:

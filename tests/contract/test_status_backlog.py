@@ -26,6 +26,8 @@ INVOKE = str(Path(sys.executable).with_name("invoke"))
 PLAN = Label("erk-plan", "0e8a16", "An implementation plan written by erk")
 FIRST = 20000
 
+pytestmark = pytest.mark.edges  # the tasks are driven under the oldest and the newest gh
+
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxGitHub]:

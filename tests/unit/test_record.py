@@ -141,3 +141,24 @@ def test_task_usage_errors_exit_2(
 def test_task_refusal_exits_1(capsys: pytest.CaptureFixture[str], gh_fake: FakeGh) -> None:
     code, payload, _ = run_task(capsys, "record-learn", "--issue", "1", "--status", "done")
     assert (code, payload["error_type"]) == (1, "invalid_learn_status")
+
+
+def test_a_real_run_id_past_2_31_is_accepted_by_the_task(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
+) -> None:
+    gh_fake.issue_view(ISSUE)
+    gh_fake.issue_edit(ISSUE)
+
+    code, payload, _ = run_task(
+        capsys,
+        "record-learn",
+        "--issue",
+        str(ISSUE),
+        "--status",
+        "pending",
+        "--run-id",
+        "21300000001",
+    )
+
+    assert (code, payload["success"]) == (0, True)
+    assert "learn_run_id: '21300000001'" in gh_fake.edited[-1]

@@ -217,6 +217,18 @@ def test_a_command_line_that_does_not_parse_is_one_json_object_and_exit_2(
     assert f"error: {payload['error']}" in err and "Traceback" not in err
 
 
+def test_a_repeatable_option_may_be_repeated_and_others_may_not(
+    capsys: pytest.CaptureFixture[str], fp: Any
+) -> None:
+    from tests.unit.status_fakes import body, listed_issue, register_listing
+
+    register_listing(fp, [listed_issue(5, body()), listed_issue(6, body())], [], state="open")
+    code, payload, _ = learnlib(capsys, "learn-status", "--issue", "5", "-i", "6", "--json")
+    assert code == 0 and [plan["issue_number"] for plan in payload["plans"]] == [5, 6]
+    code, payload, _ = learnlib(capsys, "learn-status", "--state", "open", "--state", "all")
+    assert code == 2 and "--state was given more than once" in payload["error"]
+
+
 def test_a_land_command_line_that_does_not_parse_carries_its_pr_number(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
