@@ -396,6 +396,9 @@ _FIELDS: dict[str, dict[str, Callable[..., Any]]] = {
     "PullRequest": {
         **_ITEM,
         "headRefName": lambda it, _c: it.value.head_ref,
+        "headRef": lambda it, _c: (
+            it.value.head_ref if it.value.head_ref in it.repo.branches else None
+        ),
         "baseRefName": lambda it, _c: it.value.base_ref,
         "headRefOid": lambda it, _c: it.value.head_sha,
         "commits": lambda it, _c, **a: _page("commits", [it.value.head_sha], a),
