@@ -113,7 +113,10 @@ def test_learn_status_over_200_plans_costs_at_most_6_requests_and_agrees_with_th
         results = dict(
             zip(
                 made,
-                pool.map(lambda n: trigger_async_learn(gh, n, LearnOptions(dry_run=True)), made),
+                pool.map(
+                    lambda n: trigger_async_learn(gh, n, LearnOptions(dry_run=True, ref="main")),
+                    made,
+                ),
                 strict=True,
             )
         )

@@ -51,6 +51,13 @@ def set_header(sandbox: SandboxGitHub, values: dict[str, str | None]) -> None:
 
 
 def stale_deleted(sandbox: SandboxGitHub) -> None:
+    # the named run (id 1000) is older than a listed run and the listing is the whole history
+    sandbox.add_run(title="Learn #1 a", status="completed", conclusion="success")
+    set_header(sandbox, {"learn_status": "pending", "learn_run_id": "1000"})
+
+
+def stale_unlisted_newest(sandbox: SandboxGitHub) -> None:
+    # newer than every listed run: not listed yet, or deleted; no telling, so no dispatch
     sandbox.add_run(title="Learn #1 a", status="completed", conclusion="success")
     set_header(sandbox, {"learn_status": "pending", "learn_run_id": "99999999999"})
 
@@ -103,6 +110,7 @@ def late_runs_without_distinct_id(sandbox: SandboxGitHub) -> None:
 
 CASES = [
     Case("stale/deleted-run", stale_deleted, expect_dispatches=1),
+    Case("stale/unlisted-newest-run", stale_unlisted_newest, expect_dispatches=0),
     Case("stale/garbage-run-id", stale_garbage_id, expect_dispatches=1),
     Case("stale/timed-out", stale_timed_out, expect_dispatches=1),
     Case("stale/active-unrecorded", active_unrecorded, expect_dispatches=0),
