@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from learnlib import plan_header
+from learnlib import defaults, plan_header
 from learnlib.decision import Decision, decide
 from learnlib.gh.issues import Issue
 from learnlib.gh.repos import default_branch
@@ -37,15 +37,15 @@ RATE_LIMIT_TEXT = ("rate limit", "http 429")
 @dataclass(frozen=True)
 class BacklogOptions:
     learn: LearnOptions
-    state: str = "closed"
-    limit: int = 500
+    state: str = defaults.BACKLOG_STATE
+    limit: int = defaults.BACKLOG_LIMIT
     max_dispatches: int | None = None
-    rate: float | None = 20.0  # dispatches a minute; None: no limit
-    concurrency: int = 4
-    backoff: float = 60.0
-    backoff_max: float = 900.0
-    rate_limit_attempts: int = 5
-    plan_deadline: float = 120.0  # each trigger's own deadline for its gh calls
+    rate: float | None = defaults.BACKLOG_RATE  # dispatches a minute; None: no limit
+    concurrency: int = defaults.BACKLOG_CONCURRENCY
+    backoff: float = defaults.BACKLOG_BACKOFF
+    backoff_max: float = defaults.BACKLOG_BACKOFF_MAX
+    rate_limit_attempts: int = defaults.BACKLOG_RATE_LIMIT_ATTEMPTS
+    plan_deadline: float = defaults.DEADLINE  # each trigger's own deadline for its gh calls
     dry_run: bool = False
 
 

@@ -18,6 +18,15 @@ LEARN_ON_LAND = True
 MERGE_METHOD = "squash"
 DELETE_BRANCH = False
 WAIT_TIMEOUT = 1800.0  # seconds --wait follows a learn run
+STATUS_STATE = "open"
+STATUS_LIMIT = 500
+BACKLOG_STATE = "closed"  # landed plans
+BACKLOG_LIMIT = 500
+BACKLOG_RATE = 20.0  # dispatches a minute (GitHub allows 80 content-creating requests a minute)
+BACKLOG_CONCURRENCY = 4
+BACKLOG_BACKOFF = 60.0  # first pause when GitHub's rate limit answers; doubles
+BACKLOG_BACKOFF_MAX = 900.0
+BACKLOG_RATE_LIMIT_ATTEMPTS = 5
 
 DEFAULTS: dict[str, Any] = {
     "learn": {
@@ -36,16 +45,16 @@ DEFAULTS: dict[str, Any] = {
         "delete_branch": DELETE_BRANCH,
     },
     "status": {
-        "state": "open",
-        "limit": 500,
+        "state": STATUS_STATE,
+        "limit": STATUS_LIMIT,
     },
     "backlog": {
-        "state": "closed",
-        "limit": 500,
-        "rate": 20.0,  # dispatches a minute (GitHub allows 80 content-creating requests a minute)
-        "concurrency": 4,
-        "rate_limit_backoff": 60.0,  # first pause when GitHub's rate limit answers; doubles
-        "rate_limit_backoff_max": 900.0,
-        "rate_limit_attempts": 5,
+        "state": BACKLOG_STATE,
+        "limit": BACKLOG_LIMIT,
+        "rate": BACKLOG_RATE,
+        "concurrency": BACKLOG_CONCURRENCY,
+        "rate_limit_backoff": BACKLOG_BACKOFF,
+        "rate_limit_backoff_max": BACKLOG_BACKOFF_MAX,
+        "rate_limit_attempts": BACKLOG_RATE_LIMIT_ATTEMPTS,
     },
 }

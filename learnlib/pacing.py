@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
+from learnlib import defaults
+
 I = TypeVar("I")  # noqa: E741 - an item
 R = TypeVar("R")  # a result
 
@@ -63,7 +65,12 @@ class PauseGate:
     """
 
     def __init__(
-        self, clock: Clock, *, first: float = 60.0, growth: float = 2.0, longest: float = 900.0
+        self,
+        clock: Clock,
+        *,
+        first: float = defaults.BACKLOG_BACKOFF,
+        growth: float = 2.0,
+        longest: float = defaults.BACKLOG_BACKOFF_MAX,
     ) -> None:
         self._clock = clock
         self.first, self.growth, self.longest = first, growth, longest
@@ -140,7 +147,7 @@ class Pool(Generic[I, R]):
     gate: PauseGate
     clock: Clock
     on_event: Callable[[PaceEvent[I, R]], None] = lambda _: None
-    attempts: int = 5  # tries an item gets while the rate limit keeps answering
+    attempts: int = defaults.BACKLOG_RATE_LIMIT_ATTEMPTS  # tries while the rate limit answers
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self, items: Sequence[I]) -> PacedRun[I, R]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from learnlib import plan_header
+from learnlib import defaults, plan_header
 from learnlib.decision import not_a_plan_message, run_id_of
 from learnlib.gh.issues import edit_issue_body
 from learnlib.gh.runner import GhError, GitHubCli
@@ -33,7 +33,7 @@ class RecordRequest:
     run_id: int | None = None
     learn_plan_issue: int | None = None
     learn_plan_pr: int | None = None
-    label: str = "erk-plan"
+    label: str = defaults.LABEL
     dry_run: bool = False
 
 

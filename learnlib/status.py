@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from learnlib import plan_header
+from learnlib import defaults, plan_header
 from learnlib.decision import Decision, decide, plan_runs, run_id_of
 from learnlib.gh.issues import Issue, list_issues, view_issue
 from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
@@ -100,8 +100,8 @@ def learn_status(
     *,
     label: str,
     workflow: str,
-    state: str = "open",
-    limit: int = 500,
+    state: str = defaults.STATUS_STATE,
+    limit: int = defaults.STATUS_LIMIT,
     issues: Sequence[int] = (),
 ) -> StatusReport:
     """Every plan of the listing (or only ``issues``), newest first as gh lists them.
