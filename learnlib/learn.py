@@ -384,7 +384,7 @@ def record_dispatch(
             gh, number, lambda fresh: updated_body(plan.header, fresh, dispatch.run_id, warnings)
         )
         if failure is None:
-            progress("Header written")
+            progress("Header written: learn_status pending")
         run = _run_or_warning(found, options, warnings)
     if run is not None:
         progress(f"Run found: {run.url}")
@@ -394,7 +394,7 @@ def record_dispatch(
             if second is not None:
                 warnings.append(f"learn_run_id was not recorded: {second}")
             else:
-                progress("Header written")
+                progress(f"Header written: learn_run_id {run.id}")
     if failure is not None:
         return _header_failed(result, warnings, failure)
     return replace(result, warnings=tuple(warnings))
