@@ -384,7 +384,8 @@ def record_dispatch(
             gh, number, lambda fresh: updated_body(plan.header, fresh, dispatch.run_id, warnings)
         )
         if failure is None:
-            progress("Header written: learn_status pending")
+            written = "" if dispatch.run_id is None else f", learn_run_id {dispatch.run_id}"
+            progress(f"Header written: learn_status pending{written}")
         run = _run_or_warning(found, options, warnings)
     if run is not None:
         progress(f"Run found: {run.url}")

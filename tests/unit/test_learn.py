@@ -733,5 +733,5 @@ def test_progress_names_each_step(gh: GitHubCli, gh_fake: FakeGh) -> None:
         f"Reading issue #{ISSUE}",
         "Dispatching learn-async.yml on main",
         "Run found: https://github.com/o/r/actions/runs/4",
-        "Header written",
+        "Header written: learn_status pending, learn_run_id 4",
     ]
