@@ -19,7 +19,10 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 from learnlib import defaults, plan_header
 from learnlib.decision import Decision, decide, run_id_of
@@ -160,11 +163,11 @@ def trigger_async_learn(
             issue, runs.runs, label=options.label, force=options.force, complete=runs.complete
         )
     except Refusal as refusal:
-        return _failed(base, refusal)
+        return failed(base, refusal)
     base = replace(base, action=decision.action)
     if decision.action == "refuse":
         refused = Refusal(decision.reason, decision.error_type or "refused", decision.detail)
-        return _failed(replace(base, warnings=tuple(warnings)), refused)
+        return failed(replace(base, warnings=tuple(warnings)), refused)
     plan = Plan(issue, plan_header.read_header(issue.body))
     if not decision.dispatches:
         progress(f"Not dispatching: {decision.reason}")
@@ -176,11 +179,11 @@ def trigger_async_learn(
         planned_body = with_learn_state(issue.body, plan.header, None, [])
         check = _checked(preflight.result(), options.workflow, warnings)
     except Refusal as refusal:
-        return _failed(replace(base, warnings=tuple(warnings)), refusal)
+        return failed(replace(base, warnings=tuple(warnings)), refusal)
     except plan_header.PlanHeaderError as error:
-        return _failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
+        return failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
     except BodyTooLong as error:
-        return _failed(
+        return failed(
             base, Refusal("The plan header cannot be updated", "body_too_long", str(error))
         )
     # a plain first dispatch needs no reason; a second one says why (the old run, or --force)
@@ -200,7 +203,7 @@ def trigger_async_learn(
     try:
         dispatch = dispatch_learn(gh, query, options, progress)
     except Refusal as refusal:
-        return _failed(base, refusal)
+        return failed(base, refusal)
     if dispatch.run_url:
         progress(f"Run found: {dispatch.run_url}")
     return record_dispatch(
@@ -209,6 +212,7 @@ def trigger_async_learn(
 
 
 T = TypeVar("T")
+R = TypeVar("R", bound="DataclassInstance")
 
 
 def _done(value: T) -> Future[T]:
@@ -460,7 +464,8 @@ def _header_failed(result: TriggerResult, warnings: list[str], detail: str) -> T
     )
 
 
-def _failed(base: TriggerResult, refusal: Refusal) -> TriggerResult:
+def failed(base: R, refusal: Refusal) -> R:
+    """A result (the trigger's, record-learn's) that failed with ``refusal``'s error fields."""
     return replace(
         base,
         success=False,

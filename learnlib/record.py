@@ -14,7 +14,7 @@ from learnlib import defaults, plan_header
 from learnlib.decision import not_a_plan_message, run_id_of
 from learnlib.gh.issues import edit_issue_body
 from learnlib.gh.runner import GhError, GitHubCli
-from learnlib.learn import Refusal, read_issue
+from learnlib.learn import Refusal, failed, read_issue
 from learnlib.learn_state import (
     LEARN_STATUSES,
     PENDING,
@@ -62,7 +62,7 @@ def record_learn(
     """Read the plan, check the values, write the learn fields (one write, one-line diffs)."""
     base = RecordResult(request.issue_number, success=True, learn_status=request.status)
     if request.status not in LEARN_STATUSES:
-        return _failed(
+        return failed(
             base,
             Refusal(
                 f"--status {invalid_status_sentence(request.status)}",
@@ -74,11 +74,11 @@ def record_learn(
     try:
         issue = read_issue(gh, request.issue_number)
     except Refusal as refusal:
-        return _failed(base, refusal)
+        return failed(base, refusal)
     if request.label not in issue.labels:
         labels = ", ".join(issue.labels) or "none"
         refused = Refusal(not_a_plan_message(request.label), "not_a_plan", f"labels: {labels}")
-        return _failed(base, refused)
+        return failed(base, refused)
     try:
         header = plan_header.read_header(issue.body)
         superseded = _superseded(header, request)
@@ -87,9 +87,9 @@ def record_learn(
             return replace(base, warnings=(superseded,))
         updated = checked_size(plan_header.set_values(issue.body, updates(request)))
     except plan_header.PlanHeaderError as error:
-        return _failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
+        return failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
     except BodyTooLong as error:
-        return _failed(
+        return failed(
             base, Refusal("The plan header cannot be updated", "body_too_long", str(error))
         )
     after = plan_header.read_header(updated)
@@ -101,7 +101,7 @@ def record_learn(
     try:
         edit_issue_body(gh, request.issue_number, updated)
     except GhError as error:
-        return _failed(
+        return failed(
             base,
             Refusal("The plan header could not be updated", "header_update_failed", error.detail),
         )
@@ -131,14 +131,4 @@ def _superseded(header: dict[str, object], request: RecordRequest) -> str | None
     return (
         f"the header waits for run {recorded}, not run {request.run_id}; "
         f"the header was left as it is"
-    )
-
-
-def _failed(base: RecordResult, refusal: Refusal) -> RecordResult:
-    return replace(
-        base,
-        success=False,
-        error=refusal.error,
-        error_type=refusal.error_type,
-        detail=refusal.detail,
     )

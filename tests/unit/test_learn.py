@@ -13,21 +13,14 @@ from learnlib import plan_header
 from learnlib.gh.runner import GitHubCli
 from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
 from tests.gh_outputs import NOT_FOUND_STDERR, run_output
-from tests.unit.conftest import PLAN_BODY, FakeGh, tripwires
+from tests.unit.conftest import LEARN_WORKFLOW, PLAN_BODY, FakeGh, tripwires
 
 ISSUE = 5406
 OPTIONS = LearnOptions(run_discovery_timeout=0.6, dispatch_confirm_timeout=0.3)
 DISPATCH = ("workflow", "run", "learn-async.yml", "-f", f"issue_number={ISSUE}", "--ref", "main")
 
 # A workflow without distinct_id: the dispatch argv is fixed, runs are matched by time and issue.
-WORKFLOW = """name: Learn
-run-name: "Learn #${{ inputs.issue_number }}"
-on:
-  workflow_dispatch:
-    inputs:
-      issue_number: {required: true, type: string}
-jobs: {}
-"""
+WORKFLOW = LEARN_WORKFLOW
 WORKFLOW_WITH_ID = WORKFLOW.replace(
     "      issue_number:", "      distinct_id: {required: false}\n      issue_number:"
 )
