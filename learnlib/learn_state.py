@@ -42,17 +42,28 @@ def invalid_status_sentence(status: object) -> str:
     return f"learn_status {status!r} is not one of erk's values ({valid}, or null)"
 
 
-def updated_body(
-    first_header: Mapping[str, object], fresh: str, run_id: int | None, warnings: list[str]
-) -> str | None:
-    """The fresh body with the learn state set, or None when it must be left as it is."""
+def _unchanged_header(
+    first_header: Mapping[str, object], fresh: str, when: str, warnings: list[str]
+) -> Mapping[str, object] | None:
+    """The fresh body's header, or None (and a warning) when someone else changed its learn
+    fields since ``first_header`` was read: the lost-update rule every write follows."""
     header = plan_header.read_header(fresh)
     changed = [key for key in LEARN_KEYS if header.get(key) != first_header.get(key)]
     if changed:
         warnings.append(
-            f"someone else changed {', '.join(changed)} while the dispatch ran "
+            f"someone else changed {', '.join(changed)} {when} "
             f"(learn_status is now {header.get('learn_status')!r}); the header was left as it is"
         )
+        return None
+    return header
+
+
+def updated_body(
+    first_header: Mapping[str, object], fresh: str, run_id: int | None, warnings: list[str]
+) -> str | None:
+    """The fresh body with the learn state set, or None when it must be left as it is."""
+    header = _unchanged_header(first_header, fresh, "while the dispatch ran", warnings)
+    if header is None:
         return None
     updated = with_learn_state(fresh, header, run_id, warnings)
     return None if updated == fresh else updated
@@ -69,13 +80,7 @@ def updated_with(
     None when the learn fields changed since the first read (someone else wrote them: left alone,
     with a warning) or when the body already holds the values.
     """
-    header = plan_header.read_header(fresh)
-    changed = [key for key in LEARN_KEYS if header.get(key) != first_header.get(key)]
-    if changed:
-        warnings.append(
-            f"someone else changed {', '.join(changed)} since it was read "
-            f"(learn_status is now {header.get('learn_status')!r}); the header was left as it is"
-        )
+    if _unchanged_header(first_header, fresh, "since it was read", warnings) is None:
         return None
     updated = _within_limit(plan_header.set_values(fresh, updates))
     return None if updated == fresh else updated
