@@ -34,13 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from learnlib import plan_header  # noqa: E402
 from learnlib.gh.issues import ISSUE_FIELDS  # noqa: E402
 from learnlib.gh.runner import GitHubCli  # noqa: E402
 from learnlib.gh.workflows import dispatch_workflow  # noqa: E402
-from learnlib.run_discovery import RunQuery, discover  # noqa: E402
+from learnlib.rules import plan_header  # noqa: E402
 from learnlib.sandbox.seed import DEMO_REPO, demo_state  # noqa: E402
 from learnlib.sandbox.server import SandboxGitHub  # noqa: E402
+from learnlib.timing.run_discovery import RunQuery, discover  # noqa: E402
 
 ISSUE = 5406
 INVOKE = str(Path(sys.executable).with_name("invoke"))

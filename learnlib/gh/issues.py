@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from learnlib.gh.runner import GhBadOutput, GitHubCli, field_of, shorten
+from learnlib.rules.records import Issue
 
 ISSUE_FIELDS = "number,title,body,labels,state,url"
-
-
-@dataclass(frozen=True)
-class Issue:
-    number: int
-    title: str
-    body: str
-    labels: tuple[str, ...]
-    state: str
-    url: str
 
 
 def view_issue(gh: GitHubCli, number: int) -> Issue:

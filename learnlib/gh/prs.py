@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from learnlib.gh.runner import GhBadOutput, GhError, GhNotFound, GitHubCli, field_of, shorten
+from learnlib.rules.records import PullRequest
 
 PR_FIELDS = (
     "number,title,body,state,isDraft,mergeable,mergeStateStatus,"
@@ -15,21 +15,6 @@ MERGE_FLAGS = {"squash": "--squash", "merge": "--merge", "rebase": "--rebase"}
 
 # What gh prints when the current branch has no pull request (it does not say "not found").
 _NO_PR_FOR_BRANCH = "no pull requests found"
-
-
-@dataclass(frozen=True)
-class PullRequest:
-    number: int
-    title: str
-    body: str
-    state: str  # OPEN | CLOSED | MERGED
-    is_draft: bool
-    mergeable: str  # MERGEABLE | CONFLICTING | UNKNOWN
-    merge_state_status: str  # CLEAN | UNSTABLE | BLOCKED | BEHIND | DIRTY | DRAFT | UNKNOWN ...
-    head_ref_name: str
-    base_ref_name: str
-    head_ref_oid: str
-    url: str
 
 
 def view_pr(gh: GitHubCli, number: int | None) -> PullRequest:

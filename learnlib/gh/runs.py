@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from learnlib.gh.runner import GhBadOutput, GitHubCli, field_of
+from learnlib.rules.records import WorkflowRun
 
 # gh 2.23 has no `run list --event`: ask for the event and filter here.
 RUN_FIELDS = "databaseId,url,createdAt,status,conclusion,event,displayTitle"
@@ -13,17 +13,6 @@ RUN_FIELDS = "databaseId,url,createdAt,status,conclusion,event,displayTitle"
 # learn-status see the same history. Polling for a just-dispatched run asks for fewer.
 DECISION_RUN_LIMIT = 100
 POLL_RUN_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class WorkflowRun:
-    id: int
-    url: str
-    created_at: datetime
-    status: str
-    conclusion: str
-    event: str
-    display_title: str
 
 
 def list_runs(gh: GitHubCli, workflow: str, *, limit: int = POLL_RUN_LIMIT) -> list[WorkflowRun]:

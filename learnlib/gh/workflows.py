@@ -6,21 +6,13 @@ import base64
 import binascii
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from learnlib.gh.runner import GhBadOutput, GhRejected, GitHubCli, field_of
+from learnlib.rules.records import Dispatch
 
 # gh >= 2.87 prints the new run's html_url alone on a line when stdout is not a terminal.
 _RUN_URL = re.compile(r"^(https?://\S+/actions/runs/(\d+))\s*$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Dispatch:
-    """What gh said about the run a dispatch created (nothing, on gh < 2.87)."""
-
-    run_id: int | None
-    run_url: str | None
 
 
 def dispatch_workflow(

@@ -11,8 +11,8 @@ from invoke.context import Context
 from learnlib.tasks import REPO_HELP, SANDBOX_HELP, learnlib_task
 
 if TYPE_CHECKING:
-    from learnlib.backlog import BacklogOptions, BacklogResult, Tick
     from learnlib.tasks.config import Settings
+    from learnlib.usecases.backlog import BacklogOptions, BacklogResult, Tick
 
 STATES = ("closed", "all", "open")
 
@@ -51,9 +51,9 @@ def learn_backlog(
     console = rt.Console()
 
     def body() -> None:
-        from learnlib.backlog import learn_backlog as run_backlog
         from learnlib.gh.runner import GhError
         from learnlib.tasks.status import listing_failure
+        from learnlib.usecases.backlog import work_backlog
 
         config = rt.settings(c, console)
         options = backlog_options(
@@ -71,7 +71,7 @@ def learn_backlog(
         shown = Progress(sys.stderr)
         try:
             with rt.github(config, repository, sandbox=sandbox, console=console) as gh:
-                result = run_backlog(gh, options, progress=shown)
+                result = work_backlog(gh, options, progress=shown)
         except GhError as error:
             shown.close()
             console.error("Could not list the plans and their runs", error.detail)
@@ -102,9 +102,9 @@ def backlog_options(
     ref: str | None,
 ) -> BacklogOptions:
     """The backlog's options, each from its flag else from the configuration, checked."""
-    from learnlib.backlog import BacklogOptions
     from learnlib.tasks import runtime as rt
     from learnlib.tasks.status import flag_or_config_choice
+    from learnlib.usecases.backlog import BacklogOptions
 
     def count(flag: str | None, option: str, key: str) -> int:
         given = rt.text(flag, option).strip()

@@ -12,8 +12,8 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from learnlib.land import LandResult
-from learnlib.learn import TriggerResult
+from learnlib.usecases.land import LandResult
+from learnlib.usecases.trigger import TriggerResult
 
 # One untrusted value never takes more than this much of the summary (GitHub allows 1 MiB a step).
 MAX_TEXT = 2_000

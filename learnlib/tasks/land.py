@@ -10,9 +10,9 @@ from invoke.context import Context
 from learnlib.tasks import QUIET_HELP, REPO_HELP, SANDBOX_HELP, learnlib_task
 
 if TYPE_CHECKING:
-    from learnlib.land import LandOptions, LandResult
     from learnlib.tasks.config import Settings
     from learnlib.tasks.runtime import Console
+    from learnlib.usecases.land import LandOptions, LandResult
 
 
 @learnlib_task(
@@ -55,11 +55,11 @@ def land(
     console = rt.Console(quiet)
 
     def body() -> None:
-        from learnlib.land import land as land_pull_request
         from learnlib.tasks.ci_outputs import write_land_outputs
         from learnlib.tasks.results import land_payload
         from learnlib.tasks.wait import follow_trigger, with_wait
         from learnlib.tasks.wait import wait_timeout as timeout_of
+        from learnlib.usecases.land import land_pull_request
 
         config = rt.settings(c, console)
         options = land_options(
@@ -117,8 +117,8 @@ def land_options(
     dry_run: bool,
 ) -> LandOptions:
     """The options, each from its flag else from the configuration, checked."""
-    from learnlib.land import MERGE_METHODS, LandOptions
     from learnlib.tasks import runtime as rt
+    from learnlib.usecases.land import MERGE_METHODS, LandOptions
 
     if learn and no_learn:
         raise rt.UsageError("--learn and --no-learn cannot be used together")

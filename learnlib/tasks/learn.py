@@ -9,8 +9,8 @@ from invoke.context import Context
 from learnlib.tasks import QUIET_HELP, REPO_HELP, SANDBOX_HELP, learnlib_task
 
 if TYPE_CHECKING:
-    from learnlib.learn import TriggerResult
     from learnlib.tasks.runtime import Console
+    from learnlib.usecases.trigger import TriggerResult
 
 
 @learnlib_task(
@@ -85,13 +85,13 @@ def run_trigger(
     wait: bool = False,
     wait_timeout: str | None = None,
 ) -> None:
-    from learnlib.land import plan_of_merged_pr
-    from learnlib.learn import Refusal, trigger_async_learn
     from learnlib.tasks import runtime as rt
     from learnlib.tasks.ci_outputs import write_actions_outputs
     from learnlib.tasks.results import trigger_payload, trigger_refusal_payload
     from learnlib.tasks.wait import follow_trigger, with_wait
     from learnlib.tasks.wait import wait_timeout as timeout_of
+    from learnlib.usecases.land import plan_of_merged_pr
+    from learnlib.usecases.trigger import Refusal, trigger_plan
 
     if issue is not None and pr is not None:
         raise rt.UsageError("--issue and --pr cannot be used together: give one")
@@ -117,7 +117,7 @@ def run_trigger(
                 return rt.finish(payload, 1)
             console.progress(f"Pull request #{pr_number} is merged; its plan is #{issue_number}")
         assert issue_number is not None
-        result = trigger_async_learn(gh, issue_number, learn_options, progress=console.progress)
+        result = trigger_plan(gh, issue_number, learn_options, progress=console.progress)
         tell(result, console)
         followed = follow_trigger(gh, result, timeout, console.progress) if wait else None
     write_actions_outputs(result, warn=rt.say)

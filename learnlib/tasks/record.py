@@ -43,8 +43,8 @@ def record_learn(
     payload: dict[str, Any] = {"issue_number": rt.number_or_none(issue)}
 
     def body() -> None:
-        from learnlib.record import RecordRequest, record_learn
         from learnlib.tasks.results import record_payload
+        from learnlib.usecases.record import RecordRequest, record_plan
 
         config = rt.settings(c, console)
         request = RecordRequest(
@@ -60,7 +60,7 @@ def record_learn(
             raise rt.UsageError("--status is required (one of erk's six learn statuses)")
         repository = rt.configured_repository(repo, config)
         with rt.github(config, repository, sandbox=sandbox, console=console) as gh:
-            result = record_learn(gh, request, progress=console.progress)
+            result = record_plan(gh, request, progress=console.progress)
         for warning in result.warnings:
             console.warning(warning)
         if not result.success:

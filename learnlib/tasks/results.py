@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from learnlib.land import LandResult
-from learnlib.learn import TriggerResult
-from learnlib.record import RecordResult
+from learnlib.usecases.land import LandResult
+from learnlib.usecases.record import RecordResult
+from learnlib.usecases.trigger import TriggerResult
 
 
 def trigger_payload(result: TriggerResult, pr_number: int | None = None) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from typing import Any
 from invoke.exceptions import Exit
 
 from learnlib.gh.runner import Deadline, GitHubCli
-from learnlib.learn import LearnOptions
-from learnlib.learn_state import body_diff
+from learnlib.rules.learn_state import body_diff
 from learnlib.tasks.config import Settings, read_settings
 from learnlib.tasks.errors import ConfigError, UsageError
 from learnlib.tasks.results import render
+from learnlib.usecases.trigger import LearnOptions
 
 __all__ = ["ConfigError", "Console", "UsageError"]
 

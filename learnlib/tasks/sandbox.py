@@ -52,9 +52,9 @@ def demo(c: Context) -> None:
 
 
 def run_demo(c: Context) -> None:
-    from learnlib.learn import TriggerResult, trigger_async_learn
     from learnlib.tasks import runtime as rt
     from learnlib.tasks.results import trigger_payload
+    from learnlib.usecases.trigger import TriggerResult, trigger_plan
 
     def outcome(result: TriggerResult) -> str:
         if not result.success:
@@ -70,12 +70,12 @@ def run_demo(c: Context) -> None:
     say("A GitHub double is starting on 127.0.0.1; the real gh talks to it (no account needed).")
     with rt.github(config, "", sandbox=True, console=console) as gh:
         say("\n1. Trigger async learn for plan #5406: read, check, dispatch, mark pending.")
-        result = trigger_async_learn(gh, 5406, options, progress=say)
+        result = trigger_plan(gh, 5406, options, progress=say)
         say(f"   -> {outcome(result)}")
         say("\n2. The same command again: the plan is pending now, so it dispatches nothing.")
-        say(f"   -> {outcome(trigger_async_learn(gh, 5406, options, progress=say))}")
+        say(f"   -> {outcome(trigger_plan(gh, 5406, options, progress=say))}")
         say("\n3. Issue #5407 has no erk-plan label: refused before anything is sent.")
-        say(f"   -> {outcome(trigger_async_learn(gh, 5407, options, progress=say))}")
+        say(f"   -> {outcome(trigger_plan(gh, 5407, options, progress=say))}")
         say("\nThe one change made to #5406's body (only the learn lines move):")
     say("stdout below is step 1's JSON, as `learnlib trigger-async-learn` prints it.")
     rt.finish(trigger_payload(result), 0 if result.success else 1)

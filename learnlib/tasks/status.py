@@ -42,8 +42,8 @@ def learn_status(
         import sys
 
         from learnlib.gh.runner import GhError
-        from learnlib.status import learn_status as read_status
         from learnlib.tasks.status_render import status_markdown, status_payload, status_table
+        from learnlib.usecases.status import survey_plans
 
         config = rt.settings(c, console)
         numbers = [rt.positive_int(value, "--issue") for value in issue or []]
@@ -56,7 +56,7 @@ def learn_status(
         options = rt.learn_options(config)
         try:
             with rt.github(config, repository, sandbox=sandbox, console=console) as gh:
-                report = read_status(
+                report = survey_plans(
                     gh,
                     label=options.label,
                     workflow=options.workflow,

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from typing import Any
 
-from learnlib.status import PlanStatus, StatusReport
+from learnlib.usecases.status import PlanStatus, StatusReport
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 

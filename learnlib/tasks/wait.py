@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from learnlib.follow import RunOutcome
     from learnlib.gh.runner import GitHubCli
-    from learnlib.learn import TriggerResult
     from learnlib.tasks.config import Settings
+    from learnlib.timing.follow import RunOutcome
+    from learnlib.usecases.trigger import TriggerResult
 
 _ERRORS = {
     "learn_run_failed": "The learn run did not succeed",
@@ -39,7 +39,7 @@ def follow_trigger(
     gh: GitHubCli, result: TriggerResult | None, timeout: float, progress: Callable[[str], None]
 ) -> RunOutcome | None:
     """Follow the run a successful dispatch started; None when nothing was dispatched."""
-    from learnlib.follow import follow_run
+    from learnlib.timing.follow import follow_run
 
     if result is None or not result.success or not result.workflow_triggered:
         return None

@@ -10,11 +10,11 @@ from dataclasses import replace
 
 import pytest
 
-from learnlib import plan_header
 from learnlib.gh.runner import GitHubCli
-from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
-from learnlib.record import RecordRequest, record_learn
+from learnlib.rules import plan_header
 from learnlib.sandbox.server import SandboxGitHub
+from learnlib.usecases.record import RecordRequest, record_plan
+from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
 
 OPTIONS = LearnOptions(run_discovery_timeout=5.0, dispatch_confirm_timeout=0.5)
 PLAN = 5406
@@ -44,7 +44,7 @@ def test_learned_plans_are_not_dispatched(
 ) -> None:
     set_header(sandbox, PLAN, {"learn_status": status})
 
-    result = trigger_async_learn(gh, PLAN, OPTIONS)
+    result = trigger_plan(gh, PLAN, OPTIONS)
 
     assert result.success and not result.workflow_triggered and status in (result.reason or "")
     assert sandbox.dispatches == []
@@ -53,7 +53,7 @@ def test_learned_plans_are_not_dispatched(
 def test_not_started_is_dispatched(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
     set_header(sandbox, PLAN, {"learn_status": "not_started"})
 
-    result = trigger_async_learn(gh, PLAN, OPTIONS)
+    result = trigger_plan(gh, PLAN, OPTIONS)
 
     assert result.success and result.workflow_triggered and len(sandbox.dispatches) == 1
     assert header(sandbox)["learn_status"] == "pending"
@@ -68,10 +68,10 @@ def test_two_triggers_2_s_apart_make_one_dispatch(
     # late-run: GitHub lists the first trigger's run only after the second has read the listing
     sandbox.latency, sandbox.run_delay = latency, run_delay
     results: list[TriggerResult] = []
-    first = threading.Thread(target=lambda: results.append(trigger_async_learn(gh, PLAN, OPTIONS)))
+    first = threading.Thread(target=lambda: results.append(trigger_plan(gh, PLAN, OPTIONS)))
     first.start()
     time.sleep(2.0)
-    second = trigger_async_learn(gh, PLAN, OPTIONS)
+    second = trigger_plan(gh, PLAN, OPTIONS)
     first.join()
 
     assert len(sandbox.dispatches) == 1
@@ -87,7 +87,7 @@ def test_concurrent_triggers_never_report_a_run_they_did_not_start(
     lock = threading.Lock()
 
     def trigger() -> None:
-        result = trigger_async_learn(gh, PLAN, replace(OPTIONS, force=True))
+        result = trigger_plan(gh, PLAN, replace(OPTIONS, force=True))
         with lock:
             results.append(result)
 
@@ -114,7 +114,7 @@ def test_a_pending_plan_whose_run_failed_is_dispatched_again(
     old = sandbox.add_run(title=f"Learn #{PLAN} x", status="completed", conclusion="failure")
     set_header(sandbox, PLAN, {"learn_status": "pending", "learn_run_id": str(old)})
 
-    result = trigger_async_learn(gh, PLAN, OPTIONS)
+    result = trigger_plan(gh, PLAN, OPTIONS)
 
     assert result.success and result.workflow_triggered and result.action == "redispatch"
     assert str(old) in (result.reason or "") and "failure" in (result.reason or "")
@@ -127,7 +127,7 @@ def test_a_pending_plan_whose_run_is_in_progress_is_not(
     active = sandbox.add_run(title=f"Learn #{PLAN} x", status="in_progress", conclusion=None)
     set_header(sandbox, PLAN, {"learn_status": "pending", "learn_run_id": str(active)})
 
-    result = trigger_async_learn(gh, PLAN, OPTIONS)
+    result = trigger_plan(gh, PLAN, OPTIONS)
 
     assert result.success and not result.workflow_triggered and result.run_id == active
     assert "in progress" in (result.reason or "") and sandbox.dispatches == []
@@ -138,7 +138,7 @@ def test_a_run_the_header_missed_is_recorded_without_dispatching(
 ) -> None:
     active = sandbox.add_run(title=f"Learn #{PLAN} x", status="queued", conclusion=None)
 
-    result = trigger_async_learn(gh, PLAN, OPTIONS)
+    result = trigger_plan(gh, PLAN, OPTIONS)
 
     assert not result.workflow_triggered and sandbox.dispatches == []
     assert header(sandbox)["learn_status"] == "pending"
@@ -150,7 +150,7 @@ def test_learn_run_id_is_recorded_once_the_run_is_found(
 ) -> None:
     sandbox.run_delay = 1.0
 
-    result = trigger_async_learn(gh, PLAN, OPTIONS)
+    result = trigger_plan(gh, PLAN, OPTIONS)
 
     assert result.success and result.run_id is not None
     assert header(sandbox)["learn_run_id"] == str(result.run_id)
@@ -161,7 +161,7 @@ def test_a_workflow_without_the_input_is_refused_before_dispatch(
 ) -> None:
     sandbox.set_workflow_yaml("learn-async.yml", "name: L\non:\n  push: {}\njobs: {}\n")
 
-    result = trigger_async_learn(gh, PLAN, OPTIONS)
+    result = trigger_plan(gh, PLAN, OPTIONS)
 
     assert (result.success, result.error_type) == (False, "workflow_not_dispatchable")
     assert sandbox.dispatches == [] and sandbox.edits == []
@@ -175,7 +175,7 @@ def test_a_never_appearing_run_costs_at_most_25_run_listings(
         pytest.skip("gh >= 2.87 prints the run: nothing is polled")
     sandbox.run_delay = 3600.0
 
-    result = trigger_async_learn(gh, PLAN, replace(OPTIONS, run_discovery_timeout=30.0))
+    result = trigger_plan(gh, PLAN, replace(OPTIONS, run_discovery_timeout=30.0))
 
     assert result.workflow_triggered and result.run_id is None
     # one listing for the decision, then the polls
@@ -185,7 +185,7 @@ def test_a_never_appearing_run_costs_at_most_25_run_listings(
 def test_record_learn_writes_a_one_line_diff(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
     before = sandbox.issue(PLAN).body
 
-    result = record_learn(gh, RecordRequest(PLAN, "completed_no_plan"))
+    result = record_plan(gh, RecordRequest(PLAN, "completed_no_plan"))
 
     after = sandbox.issue(PLAN).body
     diff = difflib.ndiff(before.splitlines(keepends=True), after.splitlines(keepends=True))

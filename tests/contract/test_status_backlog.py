@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
-from learnlib.learn import LearnOptions, trigger_async_learn
 from learnlib.sandbox.seed import DEMO_REPO, demo_state, plan_header
 from learnlib.sandbox.server import SandboxGitHub
 from learnlib.sandbox.state import Issue, Label
+from learnlib.usecases.trigger import LearnOptions, trigger_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 INVOKE = str(Path(sys.executable).with_name("invoke"))
@@ -114,7 +114,7 @@ def test_learn_status_over_200_plans_costs_at_most_6_requests_and_agrees_with_th
             zip(
                 made,
                 pool.map(
-                    lambda n: trigger_async_learn(gh, n, LearnOptions(dry_run=True, ref="main")),
+                    lambda n: trigger_plan(gh, n, LearnOptions(dry_run=True, ref="main")),
                     made,
                 ),
                 strict=True,

@@ -1,4 +1,4 @@
-"""trigger_async_learn through the real gh against the sandbox: the whole promise, end to end."""
+"""trigger_plan through the real gh against the sandbox: the whole promise, end to end."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from learnlib import plan_header
 from learnlib.gh.runner import GitHubCli
-from learnlib.learn import LearnOptions, trigger_async_learn
+from learnlib.rules import plan_header
 from learnlib.sandbox.server import SandboxGitHub
+from learnlib.usecases.trigger import LearnOptions, trigger_plan
 from tests.gh_capabilities import GhCapabilities
 
 OPTIONS = LearnOptions(run_discovery_timeout=5.0, dispatch_confirm_timeout=0.5)
@@ -32,7 +32,7 @@ def test_success_dispatches_once_and_changes_only_the_learn_lines(
 ) -> None:
     before = sandbox.issue(5406).body
 
-    result = trigger_async_learn(gh, 5406, OPTIONS)
+    result = trigger_plan(gh, 5406, OPTIONS)
 
     assert result.success and result.workflow_triggered
     [dispatch] = sandbox.dispatches
@@ -56,7 +56,7 @@ def test_crlf_hand_edited_header_keeps_every_other_byte(
     before = sandbox.issue(5411).body
     assert "\r\n" in before
 
-    result = trigger_async_learn(gh, 5411, OPTIONS)
+    result = trigger_plan(gh, 5411, OPTIONS)
 
     after = sandbox.issue(5411).body
     assert result.success
@@ -77,7 +77,7 @@ def test_crlf_hand_edited_header_keeps_every_other_byte(
 def test_refusals_dispatch_nothing_and_edit_nothing(
     gh: GitHubCli, sandbox: SandboxGitHub, number: int, error_type: str
 ) -> None:
-    result = trigger_async_learn(gh, number, OPTIONS)
+    result = trigger_plan(gh, number, OPTIONS)
     assert (result.success, result.error_type) == (False, error_type)
     assert sandbox.dispatches == [] and sandbox.edits == []
 
@@ -85,15 +85,15 @@ def test_refusals_dispatch_nothing_and_edit_nothing(
 def test_unknown_workflow_is_a_dispatch_failure_with_gh_words(
     gh: GitHubCli, sandbox: SandboxGitHub
 ) -> None:
-    result = trigger_async_learn(gh, 5406, replace(OPTIONS, workflow="missing.yml"))
+    result = trigger_plan(gh, 5406, replace(OPTIONS, workflow="missing.yml"))
     assert (result.success, result.error_type) == (False, "dispatch_failed")
     assert "404" in (result.detail or "") or "not found" in (result.detail or "").lower()
     assert sandbox.edits == []
 
 
 def test_second_invocation_dispatches_nothing(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
-    first = trigger_async_learn(gh, 5406, OPTIONS)
-    second = trigger_async_learn(gh, 5406, OPTIONS)
+    first = trigger_plan(gh, 5406, OPTIONS)
+    second = trigger_plan(gh, 5406, OPTIONS)
     assert first.workflow_triggered and not second.workflow_triggered and second.success
     assert first.workflow_run_url and first.workflow_run_url in (second.reason or "")
     assert second.run_id == first.run_id
@@ -104,7 +104,7 @@ def test_second_invocation_dispatches_nothing(gh: GitHubCli, sandbox: SandboxGit
 def test_concurrent_edit_during_dispatch_is_kept(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
     sandbox.edit_during_dispatch(5406, lambda body: body + "\nA note typed during the dispatch.\n")
 
-    result = trigger_async_learn(gh, 5406, OPTIONS)
+    result = trigger_plan(gh, 5406, OPTIONS)
 
     body = sandbox.issue(5406).body
     assert result.success
@@ -115,7 +115,7 @@ def test_concurrent_edit_during_dispatch_is_kept(gh: GitHubCli, sandbox: Sandbox
 def test_502_on_dispatch_gives_exactly_one_run(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
     sandbox.fail_next("workflow_dispatch", 502)
 
-    result = trigger_async_learn(gh, 5406, OPTIONS)
+    result = trigger_plan(gh, 5406, OPTIONS)
 
     assert result.success and result.workflow_triggered
     assert len(sandbox.dispatches) == 1  # the failed request started nothing; the retry did
@@ -126,7 +126,7 @@ def test_502_after_the_dispatch_happened_is_not_retried(
 ) -> None:
     sandbox.fail_after("workflow_dispatch", 502)
 
-    result = trigger_async_learn(gh, 5406, OPTIONS)
+    result = trigger_plan(gh, 5406, OPTIONS)
 
     assert result.success and result.run_id is not None
     assert len(sandbox.dispatches) == 1
@@ -143,7 +143,7 @@ def test_late_run_is_found_within_one_poll_interval(
         if line.startswith("Run found"):
             found.append(time.monotonic() - started)
 
-    result = trigger_async_learn(gh, 5406, OPTIONS, progress=progress)
+    result = trigger_plan(gh, 5406, OPTIONS, progress=progress)
 
     assert result.success and result.run_id is not None
     if gh_caps.prints_dispatched_run:  # the dispatch names the run: nothing is polled
@@ -160,7 +160,7 @@ def test_header_write_refused_after_dispatch_is_reported(
 ) -> None:
     sandbox.fail_next("issue_edit", 403, message="Resource not accessible by integration")
 
-    result = trigger_async_learn(gh, 5406, OPTIONS)
+    result = trigger_plan(gh, 5406, OPTIONS)
 
     assert (result.success, result.workflow_triggered, result.error_type) == (
         False,
@@ -172,7 +172,7 @@ def test_header_write_refused_after_dispatch_is_reported(
 
 def test_transient_read_failures_are_retried(gh: GitHubCli, sandbox: SandboxGitHub) -> None:
     sandbox.fail_next("issue_view", 502, count=1)
-    result = trigger_async_learn(gh, 5406, OPTIONS)
+    result = trigger_plan(gh, 5406, OPTIONS)
     assert result.success and len(sandbox.dispatches) == 1
 
 
@@ -181,7 +181,7 @@ def test_connection_refused_fails_cleanly(tmp_path: Path, sandbox: SandboxGitHub
     env["http_proxy"] = "http://127.0.0.1:9"
     dead = GitHubCli(repo="learnlib-demo/plans", env=env, sleep=lambda _: None)
 
-    result = trigger_async_learn(dead, 5406, OPTIONS)
+    result = trigger_plan(dead, 5406, OPTIONS)
 
     assert (result.success, result.error_type) == (False, "gh_unavailable")
     assert sandbox.dispatches == [] and sandbox.edits == []

@@ -36,15 +36,15 @@ import pytest
 from invoke.program import Program
 
 import tasks
-from learnlib import plan_header
 from learnlib.gh.issues import ISSUE_FIELDS
 from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
 from learnlib.gh.runs import RUN_FIELDS
-from learnlib.learn import LearnOptions, trigger_async_learn
+from learnlib.rules import plan_header
 from learnlib.sandbox.core import Fault
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.server import SandboxGitHub
 from learnlib.tasks.results import trigger_payload
+from learnlib.usecases.trigger import LearnOptions, trigger_plan
 from tests.gh_capabilities import GhCapabilities
 from tests.gh_outputs import NOT_FOUND_STDERR, gh_json, issue_view_output, run_output
 from tests.hostile.conftest import Tally
@@ -613,7 +613,7 @@ def trigger(seen: Observed, gh: GitHubCli, options: LearnOptions) -> None:
     """Trigger once: the JSON object the task would print, or what was raised, and the time."""
     started = time.monotonic()
     try:
-        result = trigger_async_learn(gh, ISSUE, options)
+        result = trigger_plan(gh, ISSUE, options)
         seen.payload = json.dumps(trigger_payload(result), ensure_ascii=False)
     except Exception as error:  # an exception is a broken invariant, reported by check()
         seen.raised = repr(error)
@@ -1136,7 +1136,7 @@ def output_cases() -> Iterator[OutputCase]:
 
 
 def run_with_fake_gh(fp: Any, case: OutputCase) -> Observed:
-    """trigger_async_learn against pytest-subprocess answers: every step as gh prints it when
+    """trigger_plan against pytest-subprocess answers: every step as gh prints it when
     things work, but the case's step, which prints the case's output."""
     body_text = case.body or SEED_BODY
     seen = Observed(original=body_text)

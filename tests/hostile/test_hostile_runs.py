@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from learnlib import plan_header
 from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
-from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
-from learnlib.learn_state import LEARN_STATUSES
+from learnlib.rules import plan_header
+from learnlib.rules.learn_state import LEARN_STATUSES
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.server import SandboxGitHub
+from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
 from tests.hostile.conftest import Tally
 
 PLAN = 5406
@@ -176,7 +176,7 @@ def test_hostile_runs(case: Case, tmp_path: Path, tally: Tally) -> None:
                 deadline=Deadline(30.0),
                 retry=RetryPolicy(attempts=3, first_wait=0.05),
             )
-            result = trigger_async_learn(gh, PLAN, replace(OPTIONS, force=case.force))
+            result = trigger_plan(gh, PLAN, replace(OPTIONS, force=case.force))
             with lock:
                 results.append(result)
 

@@ -261,5 +261,7 @@ def test_without_graphql_core_the_sandbox_says_what_to_install() -> None:
 
 
 def test_the_trigger_and_the_task_list_never_import_graphql_core() -> None:
-    result = _python("import sys, tasks, learnlib.learn; print('graphql' in sys.modules)")
+    result = _python(
+        "import sys, tasks, learnlib.usecases.trigger; print('graphql' in sys.modules)"
+    )
     assert result.stdout.strip() == "False", result.stderr

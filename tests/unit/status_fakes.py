@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from learnlib import plan_header
 from learnlib.gh.issues import ISSUE_FIELDS
 from learnlib.gh.runs import DECISION_RUN_LIMIT, RUN_FIELDS
+from learnlib.rules import plan_header
 from tests.gh_outputs import gh_json, issue_view_output, run_list_output, run_output
 from tests.unit.conftest import PLAN_BODY
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from learnlib import backlog
-from learnlib.backlog import BacklogOptions, Tick, is_rate_limited, learn_backlog
 from learnlib.gh.runner import GitHubCli
-from learnlib.learn import LearnOptions, SideReads, TriggerResult
+from learnlib.usecases import backlog
+from learnlib.usecases.backlog import BacklogOptions, Tick, is_rate_limited, work_backlog
+from learnlib.usecases.trigger import LearnOptions, SideReads, TriggerResult
 from tests.gh_outputs import gh_json
 from tests.unit.conftest import LEARN_WORKFLOW, may_not_be_called, run_task
 from tests.unit.status_fakes import body, listed_issue, mixed_plans, register_listing
@@ -39,7 +39,7 @@ class FakeClock:
 
 @dataclass
 class FakeTrigger:
-    """Stands in for trigger_async_learn (tested on its own); GitHub limits the first N tries."""
+    """Stands in for trigger_plan (tested on its own); GitHub limits the first N tries."""
 
     limited: int = 0
     failing: frozenset[int] = frozenset()
@@ -102,7 +102,7 @@ def trigger(monkeypatch: pytest.MonkeyPatch, fp: Any) -> FakeTrigger:
     fp.register(workflow_file, stdout=gh_json({"encoding": "base64", "content": content}))
     may_not_be_called(fp, workflow_file)
     fake = FakeTrigger()
-    monkeypatch.setattr(backlog, "trigger_async_learn", fake)
+    monkeypatch.setattr(backlog, "trigger_plan", fake)
     return fake
 
 
@@ -117,7 +117,7 @@ def test_only_plans_to_dispatch_or_redispatch_are_triggered_oldest_first(
     register_listing(fp, issues, runs)
     trigger.recording = frozenset({4})
 
-    result = learn_backlog(gh, options(concurrency=1))
+    result = work_backlog(gh, options(concurrency=1))
 
     # #4's run in progress is not in its header: the trigger records it (no dispatch) first.
     assert [number for number, _ in trigger.calls] == [4, 2, 1]  # then oldest first
@@ -140,7 +140,7 @@ def test_dry_run_lists_what_it_would_dispatch_and_triggers_nothing(
     issues, runs = mixed_plans()
     register_listing(fp, issues, runs)
 
-    result = learn_backlog(gh, options(dry_run=True))
+    result = work_backlog(gh, options(dry_run=True))
 
     assert (result.planned, result.dispatched, trigger.calls) == ((2, 1), (), [])
 
@@ -148,7 +148,7 @@ def test_dry_run_lists_what_it_would_dispatch_and_triggers_nothing(
 def test_max_dispatches_caps_the_run(fp: Any, gh: GitHubCli, trigger: FakeTrigger) -> None:
     register_listing(fp, [listed_issue(n, body()) for n in range(10, 0, -1)], [])
 
-    result = learn_backlog(gh, options(max_dispatches=3))
+    result = work_backlog(gh, options(max_dispatches=3))
 
     assert sorted(result.dispatched) == [1, 2, 3]
     assert result.skipped == {"max_dispatches": 7}
@@ -162,7 +162,7 @@ def test_a_rate_limit_pauses_and_retries_and_dispatches_each_plan_once(
     clock = FakeClock()
     ticks: list[Tick] = []
 
-    result = learn_backlog(gh, options(concurrency=1), clock=clock, progress=ticks.append)
+    result = work_backlog(gh, options(concurrency=1), clock=clock, progress=ticks.append)
 
     assert [n for n, _ in trigger.calls] == [1, 1, 1, 2, 3, 4, 5]
     assert sorted(result.dispatched) == [1, 2, 3, 4, 5] and result.success
@@ -178,7 +178,7 @@ def test_a_plan_limited_every_time_is_a_failure_in_the_end(
     register_listing(fp, [listed_issue(1, body())], [])
     trigger.limited = 99
 
-    result = learn_backlog(gh, options(rate_limit_attempts=3), clock=FakeClock())
+    result = work_backlog(gh, options(rate_limit_attempts=3), clock=FakeClock())
 
     assert len(trigger.calls) == 3
     assert [f.error_type for f in result.failed] == ["dispatch_failed"]

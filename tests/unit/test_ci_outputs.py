@@ -10,8 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from learnlib.land import LandResult
-from learnlib.learn import TriggerResult
 from learnlib.tasks import ci_outputs
 from learnlib.tasks.ci_outputs import (
     code,
@@ -21,6 +19,8 @@ from learnlib.tasks.ci_outputs import (
     write_actions_outputs,
     write_land_outputs,
 )
+from learnlib.usecases.land import LandResult
+from learnlib.usecases.trigger import TriggerResult
 from tests.unit.conftest import FakeGh, run_task
 
 RUN_URL = "https://github.com/o/r/actions/runs/99"

@@ -6,11 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from learnlib import plan_header
-from learnlib.decision import decide, names_issue, plan_runs, run_id_of
-from learnlib.gh.issues import Issue
-from learnlib.gh.runs import WorkflowRun
-from learnlib.learn_state import LEARN_STATUSES, LEARNED
+from learnlib.rules import plan_header
+from learnlib.rules.decision import decide, names_issue, plan_runs, run_id_of
+from learnlib.rules.learn_state import LEARN_STATUSES, LEARNED
+from learnlib.rules.records import Issue, WorkflowRun
 from tests.unit.conftest import PLAN_BODY
 
 N = 5406

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from learnlib.follow import (
+from learnlib.gh.runner import GhNotFound, GhRejected, GhUnavailable, GitHubCli
+from learnlib.timing.follow import (
     RUN_FAILED,
     RUN_NOT_FOUND,
     WAIT_TIMEOUT,
@@ -14,7 +15,6 @@ from learnlib.follow import (
     follow_run,
     follow_waits,
 )
-from learnlib.gh.runner import GhNotFound, GhRejected, GhUnavailable, GitHubCli
 
 
 @dataclass(frozen=True)

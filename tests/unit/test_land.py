@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from pytest_subprocess import fake_process
 
-from learnlib.gh.prs import PR_FIELDS, PullRequest
+from learnlib.gh.prs import PR_FIELDS
 from learnlib.gh.runner import GitHubCli
-from learnlib.land import LandOptions, LandResult, find_plan_issue, land
+from learnlib.rules.records import PullRequest
 from learnlib.tasks.results import land_payload
+from learnlib.usecases.land import LandOptions, LandResult, find_plan_issue, land_pull_request
 from tests.gh_outputs import gh_json
 from tests.unit.conftest import PLAN_BODY, FakeGh, run_task
 
@@ -140,7 +141,7 @@ def fake(gh_fake: FakeGh) -> LandGh:
 
 def run(gh: GitHubCli, **options: Any) -> LandResult:
     ask = options.pop("ask", None)
-    return land(gh, LandOptions(**{"learn": False, **options}), ask=ask)
+    return land_pull_request(gh, LandOptions(**{"learn": False, **options}), ask=ask)
 
 
 # --------------------------------------------------------------------------- refusals
@@ -701,7 +702,7 @@ def test_a_queued_merge_is_not_reported_as_merged_and_learns_nothing(
     fake.pr_view()
     fake.pr_merge(then="OPEN")  # a merge queue or auto-merge took the request
 
-    result = land(gh, LandOptions(pr_number=PR, learn=True))
+    result = land_pull_request(gh, LandOptions(pr_number=PR, learn=True))
 
     assert (result.success, result.merged, result.learn) == (True, False, None)
     assert "queued" in (result.learn_skipped or "")
@@ -780,14 +781,14 @@ def test_ctrl_c_before_the_merge_is_exit_130(
     def ctrl_c(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("learnlib.land.land", ctrl_c)
+    monkeypatch.setattr("learnlib.usecases.land.land_pull_request", ctrl_c)
     code, payload, _ = invoke(capsys, "--pr", "7")
     assert code == 130 and payload["error_type"] == "interrupted" and payload["pr_number"] == PR
     assert payload["merged"] is None
 
 
 def test_plan_of_merged_pr_uses_lands_rule(gh: GitHubCli, fake: LandGh) -> None:
-    from learnlib.land import plan_of_merged_pr
+    from learnlib.usecases.land import plan_of_merged_pr
 
     fake.pr_view(state="MERGED", headRefName="feature", body="Closes:#5406")
     assert plan_of_merged_pr(gh, PR) == PLAN

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from learnlib import plan_header
 from learnlib.gh.runner import GitHubCli
-from learnlib.learn import LearnOptions, TriggerResult, trigger_async_learn
+from learnlib.rules import plan_header
+from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
 from tests.gh_outputs import NOT_FOUND_STDERR, run_output
 from tests.unit.conftest import LEARN_WORKFLOW, PLAN_BODY, FakeGh, tripwires
 
@@ -45,7 +45,7 @@ def changed_lines(before: str, after: str) -> list[str]:
 
 
 def run(gh: GitHubCli, options: LearnOptions = OPTIONS) -> TriggerResult:
-    return trigger_async_learn(gh, ISSUE, options)
+    return trigger_plan(gh, ISSUE, options)
 
 
 def sides(
@@ -720,7 +720,7 @@ def test_progress_names_each_step(gh: GitHubCli, gh_fake: FakeGh) -> None:
     gh_fake.issue_edit(ISSUE)
     lines: list[str] = []
 
-    trigger_async_learn(gh, ISSUE, OPTIONS, progress=lines.append)
+    trigger_plan(gh, ISSUE, OPTIONS, progress=lines.append)
 
     assert lines == [
         f"Reading issue #{ISSUE}",

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from learnlib.gh.issues import ISSUE_FIELDS, Issue, list_issues
+from learnlib.gh.issues import ISSUE_FIELDS, list_issues
 from learnlib.gh.runner import GhBadOutput, GitHubCli
+from learnlib.rules.records import Issue
 from tests.gh_outputs import gh_json, issue_view_output
 
 ARGV = ["gh", "issue", "list", "--label", "erk-plan", "--state", "closed", "--limit", "250"]

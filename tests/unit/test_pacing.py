@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from learnlib.pacing import PaceEvent, PauseGate, Pool, RateLimiter, RealClock
+from learnlib.timing.pacing import PaceEvent, PauseGate, Pool, RateLimiter, RealClock
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Examples for learnlib.plan_header: every shape in plan-header.md, every refusal."""
+"""Examples for learnlib.rules.plan_header: every shape in plan-header.md, every refusal."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from learnlib.plan_header import PlanHeaderError, is_empty, read_header, set_values
+from learnlib.rules.plan_header import PlanHeaderError, is_empty, read_header, set_values
 
 WARNING = "<!-- WARNING: Machine-generated. Manual edits may break erk tooling. -->"
 START = "<!-- erk:metadata-block:plan-header -->"

@@ -1,4 +1,4 @@
-"""Properties of learnlib.plan_header on generated headers embedded in generated prose."""
+"""Properties of learnlib.rules.plan_header on generated headers embedded in generated prose."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from learnlib.plan_header import PlanHeaderError, read_header, set_values
+from learnlib.rules.plan_header import PlanHeaderError, read_header, set_values
 
 SETTINGS = settings(max_examples=200, deadline=None)
 

@@ -6,9 +6,9 @@ import difflib
 
 import pytest
 
-from learnlib import plan_header
 from learnlib.gh.runner import GitHubCli
-from learnlib.record import RecordRequest, record_learn
+from learnlib.rules import plan_header
+from learnlib.usecases.record import RecordRequest, record_plan
 from tests.unit.conftest import PLAN_BODY, FakeGh, run_task, tripwires
 
 ISSUE = 5406
@@ -23,7 +23,7 @@ def test_a_status_is_a_one_line_diff(gh: GitHubCli, gh_fake: FakeGh) -> None:
     gh_fake.issue_view(ISSUE)
     gh_fake.issue_edit(ISSUE)
 
-    result = record_learn(gh, RecordRequest(ISSUE, "completed_no_plan"))
+    result = record_plan(gh, RecordRequest(ISSUE, "completed_no_plan"))
 
     assert result.success and result.written and result.changed == ("learn_status",)
     assert changed_lines(PLAN_BODY, gh_fake.edited[0]) == [
@@ -41,7 +41,7 @@ def test_run_id_is_a_quoted_string_and_plan_numbers_are_ints(
     request = RecordRequest(
         ISSUE, "completed_with_plan", run_id=77, learn_plan_issue=12, learn_plan_pr=13
     )
-    result = record_learn(gh, request)
+    result = record_plan(gh, request)
 
     assert result.success and result.written
     header = plan_header.read_header(gh_fake.edited[0])
@@ -57,7 +57,7 @@ def test_a_status_outside_erks_six_is_refused_before_any_read(
         gh_fake.issue_view(ISSUE)
         gh_fake.issue_edit(ISSUE)
 
-    result = record_learn(gh, RecordRequest(ISSUE, "completed"))
+    result = record_plan(gh, RecordRequest(ISSUE, "completed"))
 
     assert (result.success, result.error_type) == (False, "invalid_learn_status")
     assert "plan_completed" in (result.error or "")
@@ -75,7 +75,7 @@ def test_an_unusable_issue_is_refused_and_left_alone(
     with tripwires(gh_fake.fp):
         gh_fake.issue_edit(ISSUE)
 
-    result = record_learn(gh, RecordRequest(ISSUE, "pending"))
+    result = record_plan(gh, RecordRequest(ISSUE, "pending"))
 
     assert (result.success, result.error_type) == (False, error_type)
     assert gh_fake.edited == []
@@ -87,7 +87,7 @@ def test_the_outcome_of_a_replaced_run_is_not_recorded(gh: GitHubCli, gh_fake: F
     with tripwires(gh_fake.fp):
         gh_fake.issue_edit(ISSUE)
 
-    result = record_learn(gh, RecordRequest(ISSUE, "completed_no_plan", run_id=80))
+    result = record_plan(gh, RecordRequest(ISSUE, "completed_no_plan", run_id=80))
 
     assert result.success and not result.written and gh_fake.edited == []
     assert "run 90" in result.warnings[0]
@@ -97,7 +97,7 @@ def test_a_failed_write_is_header_update_failed(gh: GitHubCli, gh_fake: FakeGh) 
     gh_fake.issue_view(ISSUE)
     gh_fake.issue_edit(ISSUE, returncode=1, stderr="GraphQL: Resource not accessible\n")
 
-    result = record_learn(gh, RecordRequest(ISSUE, "pending", run_id=5))
+    result = record_plan(gh, RecordRequest(ISSUE, "pending", run_id=5))
 
     assert (result.success, result.error_type) == (False, "header_update_failed")
 

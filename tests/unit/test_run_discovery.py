@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from learnlib.gh.runner import Deadline, GitHubCli
-from learnlib.run_discovery import RunQuery, discover, match_run, poll_offsets
+from learnlib.timing.run_discovery import RunQuery, discover, match_run, poll_offsets
 from tests.gh_outputs import run_output
 from tests.unit.conftest import FakeGh
 from tests.unit.test_runs_parsing import make_run

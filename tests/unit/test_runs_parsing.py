@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from learnlib.gh.runner import GhBadOutput, GitHubCli
-from learnlib.gh.runs import WorkflowRun, list_runs
+from learnlib.gh.runs import list_runs
+from learnlib.rules.records import WorkflowRun
 from tests.gh_outputs import run_output
 from tests.unit.conftest import FakeGh
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from learnlib.decision import decide
 from learnlib.gh.issues import ISSUE_FIELDS
 from learnlib.gh.runner import GitHubCli
-from learnlib.gh.runs import WorkflowRun
-from learnlib.status import learn_status, read_listing
+from learnlib.rules.decision import decide
+from learnlib.rules.records import WorkflowRun
 from learnlib.tasks.status_render import markdown, printable, status_markdown, status_table
+from learnlib.usecases.status import read_listing, survey_plans
 from tests.gh_outputs import issue_view_output
 from tests.unit.conftest import run_task
 from tests.unit.status_fakes import (
@@ -24,7 +24,7 @@ from tests.unit.status_fakes import (
 
 
 def report(fp: Any, gh: GitHubCli, **kwargs: Any) -> Any:
-    return learn_status(
+    return survey_plans(
         gh, label="erk-plan", workflow="learn-async.yml", state="closed", limit=500, **kwargs
     )
 

@@ -181,7 +181,7 @@ def test_a_bug_ends_in_one_json_object_not_a_traceback(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("learnlib.learn.trigger_async_learn", broken)
+    monkeypatch.setattr("learnlib.usecases.trigger.trigger_plan", broken)
     code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12")
     assert code == 1 and payload["error_type"] == "internal_error"
     assert "RuntimeError: boom" in payload["detail"] and "Traceback" not in err
@@ -374,9 +374,9 @@ def test_yaml_booleans_and_numbers_are_read(tmp_path: Path) -> None:
 def test_defaults_are_written_once() -> None:
     from learnlib import defaults
     from learnlib.gh.runner import GitHubCli
-    from learnlib.land import LandOptions
-    from learnlib.learn import LearnOptions
     from learnlib.tasks.collection import ns
+    from learnlib.usecases.land import LandOptions
+    from learnlib.usecases.trigger import LearnOptions
 
     assert GitHubCli().timeout == defaults.GH_TIMEOUT
     assert LearnOptions().workflow == defaults.WORKFLOW and LearnOptions().label == defaults.LABEL
@@ -422,13 +422,13 @@ def test_dry_run_prints_the_diff_itself_on_stderr(
 def test_progress_from_the_trigger_is_printed(
     capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from learnlib.learn import TriggerResult
+    from learnlib.usecases.trigger import TriggerResult
 
     def talking(_gh: Any, number: int, options: Any, progress: Any) -> TriggerResult:
         progress(f"Reading issue #{number}")
         return TriggerResult(issue_number=number, success=True, workflow=options.workflow)
 
-    monkeypatch.setattr("learnlib.learn.trigger_async_learn", talking)
+    monkeypatch.setattr("learnlib.usecases.trigger.trigger_plan", talking)
     _, _, err = invoke(capsys, "trigger-async-learn", "--issue", "12")
     assert "Reading issue #12\n" in err
     _, _, err = invoke(capsys, "trigger-async-learn", "--issue", "12", "--quiet")
@@ -494,7 +494,7 @@ def test_ctrl_c_during_the_trigger_is_one_json_object_and_exit_130(
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("learnlib.learn.trigger_async_learn", interrupted)
+    monkeypatch.setattr("learnlib.usecases.trigger.trigger_plan", interrupted)
     code, payload, err = invoke(capsys, "trigger-async-learn", "--issue", "12")
     assert code == 130 and payload["error_type"] == "interrupted" and payload["issue_number"] == 12
     assert err.startswith("error: interrupted (Ctrl-C)")

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from learnlib.follow import RunOutcome
 from learnlib.gh.runs import RUN_FIELDS
 from learnlib.tasks.wait import with_wait
+from learnlib.timing.follow import RunOutcome
 from tests.gh_outputs import gh_json, run_output
 from tests.unit.conftest import PLAN_BODY, FakeGh, run_task
 
@@ -63,7 +63,7 @@ def test_wait_exits_by_the_runs_conclusion(
 def test_wait_for_a_run_github_does_not_know_is_run_not_found(
     gh_fake: FakeGh, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import learnlib.follow as follow
+    import learnlib.timing.follow as follow
 
     monkeypatch.setattr(follow, "NOT_FOUND_GRACE", 0.0)
     dispatch_that_prints_the_run(gh_fake)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from learnlib.workflow_check import UnreadableWorkflow, check_workflow
+from learnlib.rules.workflow_check import UnreadableWorkflow, check_workflow
 
 INPUTS = """
     inputs:

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from learnlib import defaults
-from learnlib.gh.prs import MERGE_FLAGS, PullRequest, head_ref_exists, merge_pr, view_pr
+from learnlib.gh.prs import MERGE_FLAGS, head_ref_exists, merge_pr, view_pr
 from learnlib.gh.runner import GhError, GhNotFound, GhRepoNotFound, GitHubCli
-from learnlib.learn import LearnOptions, Refusal, TriggerResult, trigger_async_learn
-from learnlib.run_discovery import Progress
+from learnlib.rules.records import PullRequest
+from learnlib.timing.run_discovery import Progress
+from learnlib.usecases.trigger import LearnOptions, Refusal, TriggerResult, trigger_plan
 
 MERGE_METHODS = tuple(MERGE_FLAGS)
 Ask = Callable[[int], bool]
@@ -62,7 +63,7 @@ def _silent(_: str) -> None:
     return None
 
 
-def land(
+def land_pull_request(
     gh: GitHubCli, options: LandOptions, *, ask: Ask | None = None, progress: Progress = _silent
 ) -> LandResult:
     """The whole landing. ``ask`` is given only when someone can answer a question.
@@ -288,4 +289,4 @@ def _trigger(
     gh: GitHubCli, plan_issue: int, options: LearnOptions, progress: Progress
 ) -> TriggerResult:
     """The trigger task's own function (it turns every gh failure into its result)."""
-    return trigger_async_learn(gh, plan_issue, options, progress)
+    return trigger_plan(gh, plan_issue, options, progress)

@@ -2,7 +2,8 @@
 
 No request per plan: the plans come from `gh issue list` (bodies included), the runs from one
 listing of the learn workflow (the same listing size the trigger decides from), and each plan's
-action is :func:`learnlib.decision.decide`'s, so the table says exactly what the trigger would do.
+action is :func:`learnlib.rules.decision.decide`'s, so the table says exactly what the trigger
+would do.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from learnlib import defaults, plan_header
-from learnlib.decision import Decision, decide, plan_runs, run_id_of
-from learnlib.gh.issues import Issue, list_issues, view_issue
+from learnlib import defaults
+from learnlib.gh.issues import list_issues, view_issue
 from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
-from learnlib.gh.runs import DECISION_RUN_LIMIT, WorkflowRun, list_runs
+from learnlib.gh.runs import DECISION_RUN_LIMIT, list_runs
+from learnlib.rules import plan_header
+from learnlib.rules.decision import Decision, decide, plan_runs, run_id_of
+from learnlib.rules.records import Issue, WorkflowRun
 
 ACTIONS = ("dispatch", "redispatch", "none", "refuse")
 
@@ -95,7 +98,7 @@ def plan_status(issue: Issue, listing: Listing, *, label: str) -> PlanStatus:
     )
 
 
-def learn_status(
+def survey_plans(
     gh: GitHubCli,
     *,
     label: str,

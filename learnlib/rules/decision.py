@@ -38,10 +38,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from learnlib import plan_header
-from learnlib.gh.issues import Issue
-from learnlib.gh.runs import WorkflowRun
-from learnlib.learn_state import PENDING, Stage, invalid_status_sentence, stage
+from learnlib.rules import plan_header
+from learnlib.rules.learn_state import PENDING, Stage, invalid_status_sentence, stage
+from learnlib.rules.records import Issue, WorkflowRun
 
 Action = Literal["dispatch", "redispatch", "none", "refuse"]
 

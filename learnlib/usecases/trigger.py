@@ -4,7 +4,7 @@ The flow is a few small steps over the gh adapters:
 
 1. read the issue and, beside it (off the critical path), the default branch, the learn workflow's
    recent runs and its file on the dispatch's ref;
-2. ask :func:`learnlib.decision.decide` what to do (the same answer learn-status gives);
+2. ask :func:`learnlib.rules.decision.decide` what to do (the same answer learn-status gives);
 3. for ``none``, write the repair the decision carries, if any; for a dispatch, preflight the
    workflow file, dispatch once (retried only when no new run shows it happened), write the header
    at once, and on gh < 2.87 find the run beside that write and record it in a second write.
@@ -24,19 +24,15 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-from learnlib import defaults, plan_header
-from learnlib.decision import Decision, decide, run_id_of
-from learnlib.gh.issues import Issue, edit_issue_body, read_issue_body, view_issue
+from learnlib import defaults
+from learnlib.gh.issues import edit_issue_body, read_issue_body, view_issue
 from learnlib.gh.repos import default_branch
 from learnlib.gh.runner import GhError, GhNotFound, GhRepoNotFound, GitHubCli
-from learnlib.gh.runs import DECISION_RUN_LIMIT, WorkflowRun, list_runs
-from learnlib.gh.workflows import (
-    Dispatch,
-    dispatch_workflow,
-    is_workflow_file,
-    read_workflow_file,
-)
-from learnlib.learn_state import (
+from learnlib.gh.runs import DECISION_RUN_LIMIT, list_runs
+from learnlib.gh.workflows import dispatch_workflow, is_workflow_file, read_workflow_file
+from learnlib.rules import plan_header
+from learnlib.rules.decision import Decision, decide, run_id_of
+from learnlib.rules.learn_state import (
     BodyTooLong,
     body_diff,
     updated_body,
@@ -44,14 +40,15 @@ from learnlib.learn_state import (
     with_learn_state,
     with_run_id,
 )
-from learnlib.run_discovery import Match, Progress, RunQuery, discover
-from learnlib.workflow_check import (
+from learnlib.rules.records import Dispatch, Issue, WorkflowRun
+from learnlib.rules.workflow_check import (
     DISTINCT_INPUT,
     ISSUE_INPUT,
     UnreadableWorkflow,
     WorkflowCheck,
     check_workflow,
 )
+from learnlib.timing.run_discovery import Match, Progress, RunQuery, discover
 
 RECORD_HINT = "repair it with `record-learn --issue {n} --status pending --run-id RUN_ID`"
 
@@ -133,7 +130,7 @@ def _silent(_: str) -> None:
     return None
 
 
-def trigger_async_learn(
+def trigger_plan(
     gh: GitHubCli,
     issue_number: int,
     options: LearnOptions,

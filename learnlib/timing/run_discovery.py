@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from learnlib.decision import DISPATCH_EVENT, names_issue
 from learnlib.gh.runner import GitHubCli
-from learnlib.gh.runs import WorkflowRun, list_runs
+from learnlib.gh.runs import list_runs
+from learnlib.rules.decision import DISPATCH_EVENT, names_issue
+from learnlib.rules.records import WorkflowRun
 
 Progress = Callable[[str], None]
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from learnlib import defaults, plan_header
-from learnlib.decision import not_a_plan_message, run_id_of
+from learnlib import defaults
 from learnlib.gh.issues import edit_issue_body
 from learnlib.gh.runner import GhError, GitHubCli
-from learnlib.learn import Refusal, failed, read_issue
-from learnlib.learn_state import (
+from learnlib.rules import plan_header
+from learnlib.rules.decision import not_a_plan_message, run_id_of
+from learnlib.rules.learn_state import (
     LEARN_STATUSES,
     PENDING,
     BodyTooLong,
@@ -23,7 +23,8 @@ from learnlib.learn_state import (
     checked_size,
     invalid_status_sentence,
 )
-from learnlib.run_discovery import Progress
+from learnlib.timing.run_discovery import Progress
+from learnlib.usecases.trigger import Refusal, failed, read_issue
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _silent(_: str) -> None:
     return None
 
 
-def record_learn(
+def record_plan(
     gh: GitHubCli, request: RecordRequest, progress: Progress = _silent
 ) -> RecordResult:
     """Read the plan, check the values, write the learn fields (one write, one-line diffs)."""

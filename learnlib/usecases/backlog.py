@@ -1,10 +1,10 @@
 """Learn from the plans that landed before async learning: one listing, then paced triggers.
 
-The listing and :func:`learnlib.decision.decide` pick the plans to dispatch; each is then handed to
-:func:`learnlib.learn.trigger_async_learn`, which reads the plan and its runs afresh and decides
-again before it writes anything. So a plan dispatched by someone else meanwhile, or by an earlier
-try that GitHub's rate limit cut short, is not dispatched twice, and a second backlog run finds
-nothing to do. No printing: progress goes to a callback as :class:`Tick` snapshots.
+The listing and :func:`learnlib.rules.decision.decide` pick the plans to dispatch; each is then
+handed to :func:`learnlib.usecases.trigger.trigger_plan`, which reads the plan and its runs afresh
+and decides again before it writes anything. So a plan dispatched by someone else meanwhile, or by
+an earlier try that GitHub's rate limit cut short, is not dispatched twice, and a second backlog
+run finds nothing to do. No printing: progress goes to a callback as :class:`Tick` snapshots.
 """
 
 from __future__ import annotations
@@ -14,22 +14,31 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from learnlib import defaults, plan_header
-from learnlib.decision import Decision, decide
-from learnlib.gh.issues import Issue
+from learnlib import defaults
 from learnlib.gh.repos import default_branch
 from learnlib.gh.runner import Deadline, GhError, GitHubCli, RetryPolicy
-from learnlib.learn import (
+from learnlib.rules import plan_header
+from learnlib.rules.decision import Decision, decide
+from learnlib.rules.learn_state import Stage, stage
+from learnlib.rules.records import Issue
+from learnlib.timing.pacing import (
+    Clock,
+    PacedRun,
+    PaceEvent,
+    PauseGate,
+    Pool,
+    RateLimiter,
+    RealClock,
+)
+from learnlib.usecases.status import read_listing
+from learnlib.usecases.trigger import (
     LearnOptions,
     Listing,
     SideReads,
     TriggerResult,
     read_preflight,
-    trigger_async_learn,
+    trigger_plan,
 )
-from learnlib.learn_state import Stage, stage
-from learnlib.pacing import Clock, PacedRun, PaceEvent, PauseGate, Pool, RateLimiter, RealClock
-from learnlib.status import read_listing
 
 RATE_LIMIT_TEXT = ("rate limit", "http 429")
 
@@ -127,7 +136,7 @@ def skip_key(issue: Issue, decision: Decision) -> str:
     return "already_learned" if stage(status) == Stage.LEARNED else "pending"
 
 
-def learn_backlog(
+def work_backlog(
     gh: GitHubCli,
     options: BacklogOptions,
     *,
@@ -211,7 +220,7 @@ def _run_pool(
         # header write wait longer than a single trigger's would, within the plan's deadline
         plan_gh = replace(gh, deadline=Deadline(options.plan_deadline), retry=PATIENT)
         try:
-            result = trigger_async_learn(plan_gh, number, learn, progress=said, reads=reads)
+            result = trigger_plan(plan_gh, number, learn, progress=said, reads=reads)
         except Exception as error:  # a bug in one plan must not lose the others' results
             result = TriggerResult(
                 issue_number=number,

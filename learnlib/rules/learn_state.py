@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from learnlib import plan_header
+from learnlib.rules import plan_header
 
 LEARN_KEYS = ("learn_status", "learn_run_id")
 
