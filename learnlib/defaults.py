@@ -19,6 +19,7 @@ MERGE_METHOD = "squash"
 DELETE_BRANCH = False
 WAIT_TIMEOUT = 1800.0  # seconds --wait follows a learn run
 MAX_FAILED_RUNS = 3  # a plan's learn runs failed in a row after which it is not redispatched
+RUN_GONE_RECHECK = 3.0  # seconds before a 404 for a run that may be just dispatched is re-asked
 CHECK_SESSION_ARTIFACT = True  # read the implementation run's session artifact before a dispatch
 STATUS_STATE = "open"
 STATUS_LIMIT = 500

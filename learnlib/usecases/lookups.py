@@ -1,0 +1,182 @@
+"""What the decision needs beyond one listing, read at a bounded cost (issue 16).
+
+- every labelled plan, paged past search's cap (:func:`read_plans`), beside the learn workflow's
+  dispatch runs paged back only as far as the oldest run a listed plan names, and by id only the
+  named runs still missing (a 404 is a run that no longer exists);
+- one run by id, looked at twice a few seconds apart when it may be too fresh to be known
+  (:func:`look_up_run`);
+- the session artifact of a plan whose session data is remote only (:func:`read_session`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from learnlib import defaults
+from learnlib.gh.artifacts import run_artifacts
+from learnlib.gh.issues import list_labelled_issues
+from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
+from learnlib.gh.runs import DECISION_RUN_LIMIT, RunHistory, list_runs, run_by_id
+from learnlib.gh.workflows import is_workflow_file
+from learnlib.rules import plan_header
+from learnlib.rules.decision import run_id_of
+from learnlib.rules.learn_state import Stage, stage
+from learnlib.rules.records import Issue, WorkflowRun
+from learnlib.rules.session import SessionCheck, judge, remote_session_run, run_gone, unreadable
+
+RECHECK_AFTER = defaults.RUN_GONE_RECHECK
+LOOKUP_WORKERS = 4
+
+
+def look_up_run(
+    gh: GitHubCli,
+    run_id: int,
+    *,
+    maybe_fresh: bool,
+    recheck_after: float = RECHECK_AFTER,
+    sleep: Callable[[float], None] = time.sleep,
+) -> WorkflowRun | None:
+    """The run by id (one request), or None when GitHub does not know it.
+
+    ``maybe_fresh``: nothing newer was listed, so the run may have been dispatched a moment ago
+    and GitHub may not know it yet: a 404 is asked again after ``recheck_after`` seconds before
+    it counts. GhError (anything but a 404) propagates: the run's fate is then unknown.
+    """
+    run = run_by_id(gh, run_id)
+    if run is None and maybe_fresh:
+        sleep(recheck_after)
+        run = run_by_id(gh, run_id)
+    return run
+
+
+def read_session(gh: GitHubCli, header: Mapping[str, object]) -> SessionCheck | None:
+    """The verdict on the session artifact, None when no read is needed (a local session, no
+    remote run named). One request; a 404 is told apart (run gone or no endpoint) by a second."""
+    run_id = remote_session_run(header)
+    if run_id is None:
+        return None
+    try:
+        artifacts = run_artifacts(gh, run_id)
+    except GhNotFound as error:
+        try:
+            run = run_by_id(gh, run_id)
+        except GhError:
+            return unreadable(run_id, error.detail)
+        return run_gone(run_id) if run is None else unreadable(run_id, error.detail)
+    except GhError as error:
+        return unreadable(run_id, error.detail)
+    return judge(header, run_id, artifacts)
+
+
+@dataclass(frozen=True)
+class PlanListing:
+    """The plans and their runs as learn-status and learn-backlog read them.
+
+    ``recent`` is the newest page of runs: the window the trigger decides from. ``by_id`` holds
+    every run read (older pages, lookups), ``gone`` the named runs GitHub answered 404 for.
+    ``complete`` False: the plan listing stopped short, ``why`` says why (a run history that
+    stopped short is in ``why`` too).
+    """
+
+    issues: tuple[Issue, ...]
+    recent: tuple[WorkflowRun, ...] = ()
+    by_id: Mapping[int, WorkflowRun] = field(default_factory=dict)
+    gone: frozenset[int] = frozenset()
+    complete: bool = True
+    why: tuple[str, ...] = ()
+    runs_complete: bool = False  # the recent page is the workflow's whole history
+    requests: int = 0
+
+    def runs_for(self, issue: Issue) -> tuple[WorkflowRun, ...]:
+        """What the trigger would see for this plan: the recent page and its named run."""
+        named = run_id_of(_header(issue).get("learn_run_id"))
+        extra = self.by_id.get(named) if named is not None else None
+        if extra is None or any(run.id == extra.id for run in self.recent):
+            return self.recent
+        return (*self.recent, extra)
+
+
+def read_plans(
+    gh: GitHubCli,
+    *,
+    label: str,
+    workflow: str,
+    state: str,
+    limit: int,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PlanListing:
+    """Every plan (paged, bounded by ``limit``) and the runs their decisions need."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        newest = pool.submit(_first_runs, gh, workflow)
+        plans = list_labelled_issues(gh, label=label, state=state, limit=limit)
+        history = newest.result()
+    named = _named_runs(plans.issues)
+    why = [plans.why] if plans.why else []
+    if isinstance(history, RunHistory):
+        history.back_to(min(named.values(), default=None))
+        runs, recent, requests = history.runs, history.runs[: history.first_page], history.requests
+        if history.why:
+            why.append(history.why)
+    else:
+        runs, recent, requests = history, history, 1
+    by_id = {run.id: run for run in runs}
+    pending = _pending(plans.issues)
+    missing = sorted({run for n, run in named.items() if run not in by_id and n in pending})
+    found, gone = _look_up(gh, missing, newest=max(by_id, default=0), sleep=sleep)
+    return PlanListing(
+        plans.issues,
+        tuple(recent),
+        {**by_id, **found},
+        gone,
+        complete=plans.complete,
+        why=tuple(why),
+        runs_complete=len(recent) < DECISION_RUN_LIMIT,
+        requests=plans.requests + requests + len(missing),
+    )
+
+
+def _first_runs(gh: GitHubCli, workflow: str) -> RunHistory | list[WorkflowRun]:
+    """The newest page: a dispatch-run history for a workflow file, else gh's own listing."""
+    if is_workflow_file(workflow):
+        return RunHistory(gh, workflow).first()
+    return list_runs(gh, workflow, limit=DECISION_RUN_LIMIT)
+
+
+def _header(issue: Issue) -> Mapping[str, object]:
+    try:
+        return plan_header.read_header(issue.body)
+    except plan_header.PlanHeaderError:
+        return {}
+
+
+def _named_runs(issues: Iterable[Issue]) -> dict[int, int]:
+    """Each plan's learn_run_id, by issue number."""
+    named = {issue.number: run_id_of(_header(issue).get("learn_run_id")) for issue in issues}
+    return {number: run_id for number, run_id in named.items() if run_id is not None}
+
+
+def _pending(issues: Iterable[Issue]) -> set[int]:
+    return {i.number for i in issues if stage(_header(i).get("learn_status")) == Stage.PENDING}
+
+
+def _look_up(
+    gh: GitHubCli, run_ids: list[int], *, newest: int, sleep: Callable[[float], None]
+) -> tuple[dict[int, WorkflowRun], frozenset[int]]:
+    """Runs by id, a few at a time: those found, and those GitHub answered 404 for. A lookup
+    that fails otherwise leaves the run unknown (the decision then waits)."""
+
+    def one(run_id: int) -> tuple[int, WorkflowRun | GhError | None]:
+        try:
+            return run_id, look_up_run(gh, run_id, maybe_fresh=run_id > newest, sleep=sleep)
+        except GhError as error:
+            return run_id, error
+
+    if not run_ids:
+        return {}, frozenset()
+    with ThreadPoolExecutor(max_workers=min(LOOKUP_WORKERS, len(run_ids))) as pool:
+        answers = list(pool.map(one, run_ids))
+    found = {run_id: run for run_id, run in answers if isinstance(run, WorkflowRun)}
+    return found, frozenset(run_id for run_id, run in answers if run is None)
