@@ -127,7 +127,7 @@ def list_labelled_issues(
                 raise
             why = f"page {number} of the listing could not be read: {error.detail}"
             return IssueListing(tuple(found), complete=False, why=why, requests=number)
-        found += [_rest_issue(item, action) for item in page.items if not _is_pull(item)]
+        found += [issue_from_rest(item, action) for item in page.items if not _is_pull(item)]
         if len(found) >= limit and (len(found) > limit or not page.last):
             why = f"stopped at the limit of {limit} plans; there may be more"
             return IssueListing(tuple(found[:limit]), complete=False, why=why, requests=number)
@@ -140,7 +140,7 @@ def _is_pull(item: object) -> bool:
     return isinstance(item, dict) and "pull_request" in item
 
 
-def _rest_issue(item: object, action: str) -> Issue:
+def issue_from_rest(item: object, action: str) -> Issue:
     body = item.get("body") if isinstance(item, dict) else None
     return Issue(
         number=field_of(item, "number", int, action=action),

@@ -180,3 +180,50 @@ def _look_up(
         answers = list(pool.map(one, run_ids))
     found = {run_id: run for run_id, run in answers if isinstance(run, WorkflowRun)}
     return found, frozenset(run_id for run_id, run in answers if run is None)
+
+
+@dataclass(frozen=True)
+class NamedRun:
+    """What asking for a pending plan's named run by id taught: the run, or that it is gone."""
+
+    runs: tuple[WorkflowRun, ...] = ()  # the run found by id (to decide as if listed)
+    gone: frozenset[int] = frozenset()
+    warning: str | None = None
+
+
+def named_run(
+    gh: GitHubCli,
+    issue: Issue,
+    listed: Iterable[WorkflowRun],
+    *,
+    recheck_after: float = RECHECK_AFTER,
+    sleep: Callable[[float], None] = time.sleep,
+) -> NamedRun:
+    """For a pending plan whose `learn_run_id` is not in the listing: ask GitHub for it by id
+    (only then). A 404 counts at once when the listing holds a newer run; else it is asked again
+    after ``recheck_after`` seconds (a run just dispatched may be unknown for a moment)."""
+    header = _header(issue)
+    run_id = run_id_of(header.get("learn_run_id"))
+    listed = tuple(listed)
+    if run_id is None or stage(header.get("learn_status")) != Stage.PENDING:
+        return NamedRun()
+    if any(run.id == run_id for run in listed):
+        return NamedRun()
+    fresh = not any(run.id > run_id for run in listed)
+    try:
+        run = look_up_run(gh, run_id, maybe_fresh=fresh, recheck_after=recheck_after, sleep=sleep)
+    except GhError as error:
+        return NamedRun(warning=f"could not look up run {run_id} ({error.detail})")
+    if run is None:
+        return NamedRun(gone=frozenset({run_id}))
+    return NamedRun(runs=(run,))
+
+
+def read_sessions(gh: GitHubCli, issues: Iterable[Issue]) -> dict[int, SessionCheck]:
+    """The session verdict of each plan that needs one, a few reads at a time, by issue."""
+    wanted = [issue for issue in issues if remote_session_run(_header(issue)) is not None]
+    if not wanted:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(LOOKUP_WORKERS, len(wanted))) as pool:
+        checks = list(pool.map(lambda issue: read_session(gh, _header(issue)), wanted))
+    return {i.number: check for i, check in zip(wanted, checks, strict=True) if check is not None}

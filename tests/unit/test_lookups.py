@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from learnlib.gh.issues import issue_from_rest
 from learnlib.gh.runner import GitHubCli
+from learnlib.gh.runs import rest_run as to_run
 from learnlib.rules import plan_header
 from learnlib.rules.decision import decide
-from learnlib.usecases.lookups import look_up_run, read_plans, read_session
+from learnlib.usecases.lookups import (
+    look_up_run,
+    named_run,
+    read_plans,
+    read_session,
+    read_sessions,
+)
 from tests.gh_outputs import gh_json
 from tests.unit.conftest import PLAN_BODY
 from tests.unit.test_rest_lists import ISSUES, NOT_FOUND, RUNS, rest_issue, rest_run
@@ -142,3 +150,35 @@ def test_300_pending_plans_old_failed_runs_and_deleted_ones_in_few_requests(
         actions[issue.number] = decision.action
     assert all(actions[n] == "none" for n in range(2, 301, 2))
     assert all(actions[n] == "redispatch" for n in range(1, 300, 2))
+
+
+def plan(number: int, body: str) -> Any:
+    return issue_from_rest(rest_issue(number, body=body), "test")
+
+
+def test_the_named_run_is_asked_for_only_when_the_listing_lacks_it(fp: Any, gh: GitHubCli) -> None:
+    listed = [to_run(rest_run(90, 1), "t")]
+    assert named_run(gh, plan(1, pending_body(90)), listed).runs == ()  # listed: no request
+    assert named_run(gh, plan(1, PLAN_BODY), listed).runs == ()  # not pending: no request
+    fp.register(run_url(50), stdout=gh_json(rest_run(50, 1, conclusion="failure")))
+    found = named_run(gh, plan(1, pending_body(50)), listed)
+    assert [run.id for run in found.runs] == [50] and not found.gone
+    assert fp.call_count(run_url(50)) == 1
+
+
+def test_a_named_run_newer_than_every_listed_run_is_looked_at_twice(fp: Any, gh: GitHubCli) -> None:
+    listed = [to_run(rest_run(90, 1), "t")]
+    fp.register(run_url(95), stderr=NOT_FOUND, returncode=1, occurrences=2)
+    slept: list[float] = []
+    gone = named_run(gh, plan(1, pending_body(95)), listed, sleep=slept.append)
+    assert gone.gone == {95} and len(slept) == 1 and fp.call_count(run_url(95)) == 2
+    fp.register(run_url(60), stderr=NOT_FOUND, returncode=1)
+    assert named_run(gh, plan(1, pending_body(60)), listed, sleep=slept.append).gone == {60}
+    assert len(slept) == 1  # older than a listed run: one 404 is enough
+
+
+def test_read_sessions_reads_only_remote_only_plans(fp: Any, gh: GitHubCli) -> None:
+    local = plan_header.set_values(PLAN_BODY, {"last_local_impl_session": "abc"})
+    artifacts(fp, [{"id": 1, "name": "session-x", "expired": False, "expires_at": None}])
+    checks = read_sessions(gh, [plan(1, PLAN_BODY), plan(2, local)])
+    assert list(checks) == [1] and checks[1].verdict == "live"
