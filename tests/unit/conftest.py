@@ -13,8 +13,9 @@ import pytest
 from invoke.config import Config
 
 from learnlib.gh.issues import ISSUE_FIELDS
-from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
+from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.gh.runs import RUN_FIELDS
+from learnlib.rules.schedule import Schedule
 from learnlib.tasks.collection import ns
 from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
 from tests.gh_outputs import gh_json, issue_view_output, run_list_output
@@ -250,6 +251,6 @@ def gh() -> GitHubCli:
     """A client with short retry waits so unit tests stay fast."""
     return GitHubCli(
         deadline=Deadline(30.0),
-        retry=RetryPolicy(attempts=3, first_wait=0.0, longest_wait=0.0),
+        retry=Schedule(first=0.0, longest=0.0, attempts=3),
         sleep=lambda _: None,
     )

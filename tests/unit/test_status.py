@@ -12,7 +12,7 @@ from learnlib.gh.runner import GitHubCli
 from learnlib.rules.decision import decide
 from learnlib.rules.records import WorkflowRun
 from learnlib.tasks.status_render import markdown, printable, status_markdown, status_table
-from learnlib.usecases.status import read_listing, survey_plans
+from learnlib.usecases.status import read_plan_listing, survey_plans
 from tests.gh_outputs import issue_view_output
 from tests.unit.conftest import run_task
 from tests.unit.status_fakes import (
@@ -55,7 +55,7 @@ def test_each_plan_gets_the_decisions_action_from_one_listing(fp: Any, gh: GitHu
 def test_status_agrees_with_decide_on_the_same_listing(fp: Any, gh: GitHubCli) -> None:
     issues, runs = mixed_plans()
     register_listing(fp, issues, runs, occurrences=2)
-    listing = read_listing(
+    listing = read_plan_listing(
         gh, label="erk-plan", workflow="learn-async.yml", state="closed", limit=500
     )
     result = report(fp, gh)
