@@ -208,7 +208,7 @@ def test_task_prints_the_contract_json_and_exits_1_when_a_plan_failed(
         {"issue_number": 2, "error_type": "issue_not_found", "detail": "gone"}
     ]
     assert len(payload["results"]) == 3 and payload["plans_listed"] == 3
-    assert "[3/3]" in err or "3 plans listed" in err
+    assert "[3/3]" in err and "3 plans listed" in err
 
 
 def test_task_dry_run_writes_nothing(

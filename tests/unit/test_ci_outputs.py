@@ -402,6 +402,7 @@ def test_the_land_task_writes_its_outputs_in_actions(
     assert "### Land: pull request #7 merged" in (tmp_path / "sum").read_text(encoding="utf-8")
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_the_land_task_warns_when_it_cannot_write_its_outputs(
     capsys: pytest.CaptureFixture[str],
     gh_fake: FakeGh,
