@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from learnlib import defaults
 from learnlib.gh.prs import MERGE_FLAGS, head_ref_exists, merge_pr, view_pr
@@ -21,6 +22,8 @@ from learnlib.usecases.failures import Refusal, failed, read_failure, refuse
 from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
 
 MERGE_METHODS = tuple(MERGE_FLAGS)
+#: Where the plan issue came from: --issue, the head branch's P<N>- prefix, a closing reference.
+PlanSource = Literal["option", "branch", "pr_body"]
 Ask = Callable[[int], bool]
 
 _BRANCH_PLAN = re.compile(r"^P(\d+)-")
@@ -49,7 +52,7 @@ class LandResult(Failed):
     merge_method: str
     pr_number: int | None = None
     plan_issue: int | None = None
-    plan_issue_source: str | None = None  # "option" | "branch" | "pr_body"
+    plan_issue_source: PlanSource | None = None
     learn: TriggerResult | None = None
     learn_skipped: str | None = None
     failure: Failure | None = None
@@ -168,7 +171,7 @@ def plan_of_merged_pr(gh: GitHubCli, number: int) -> int:
     return plan_issue
 
 
-def find_plan_issue(pr: PullRequest, explicit: int | None) -> tuple[int | None, str | None]:
+def find_plan_issue(pr: PullRequest, explicit: int | None) -> tuple[int | None, PlanSource | None]:
     """The plan issue and where it came from: the option, the branch's P<N>- prefix, the body."""
     if explicit is not None:
         return explicit, "option"
