@@ -198,6 +198,7 @@ def named_run(
     *,
     recheck_after: float = RECHECK_AFTER,
     sleep: Callable[[float], None] = time.sleep,
+    gone: frozenset[int] = frozenset(),
 ) -> NamedRun:
     """For a pending plan whose `learn_run_id` is not in the listing: ask GitHub for it by id
     (only then). A 404 counts at once when the listing holds a newer run; else it is asked again
@@ -207,8 +208,11 @@ def named_run(
     listed = tuple(listed)
     if run_id is None or stage(header.get("learn_status")) != Stage.PENDING:
         return NamedRun()
-    if any(run.id == run_id for run in listed):
-        return NamedRun()
+    known = next((run for run in listed if run.id == run_id), None)
+    if known is not None:
+        return NamedRun(runs=(known,))
+    if run_id in gone:
+        return NamedRun(gone=frozenset({run_id}))
     fresh = not any(run.id > run_id for run in listed)
     try:
         run = look_up_run(gh, run_id, maybe_fresh=fresh, recheck_after=recheck_after, sleep=sleep)

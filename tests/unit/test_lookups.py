@@ -158,7 +158,7 @@ def plan(number: int, body: str) -> Any:
 
 def test_the_named_run_is_asked_for_only_when_the_listing_lacks_it(fp: Any, gh: GitHubCli) -> None:
     listed = [to_run(rest_run(90, 1), "t")]
-    assert named_run(gh, plan(1, pending_body(90)), listed).runs == ()  # listed: no request
+    assert named_run(gh, plan(1, pending_body(90)), listed).runs == tuple(listed)  # no request
     assert named_run(gh, plan(1, PLAN_BODY), listed).runs == ()  # not pending: no request
     fp.register(run_url(50), stdout=gh_json(rest_run(50, 1, conclusion="failure")))
     found = named_run(gh, plan(1, pending_body(50)), listed)
