@@ -1,4 +1,4 @@
-"""The trigger and issue 16: a named run asked for by id, failures in a row, the session artifact."""
+"""The trigger and issue 16: a named run by id, failures in a row, the session artifact."""
 
 from __future__ import annotations
 
