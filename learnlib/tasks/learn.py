@@ -91,7 +91,8 @@ def run_trigger(
     from learnlib.tasks.wait import follow_trigger, with_wait
     from learnlib.tasks.wait import wait_timeout as timeout_of
     from learnlib.usecases.land import plan_of_merged_pr
-    from learnlib.usecases.trigger import Refusal, trigger_plan
+    from learnlib.usecases.failures import Refusal
+    from learnlib.usecases.trigger import trigger_plan
 
     if issue is not None and pr is not None:
         raise rt.UsageError("--issue and --pr cannot be used together: give one")

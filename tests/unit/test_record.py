@@ -19,6 +19,7 @@ def changed_lines(before: str, after: str) -> list[str]:
     return [line for line in diff if line[:1] in "+-"]
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_status_is_a_one_line_diff(gh: GitHubCli, gh_fake: FakeGh) -> None:
     gh_fake.issue_view(ISSUE)
     gh_fake.issue_edit(ISSUE)
@@ -32,6 +33,7 @@ def test_a_status_is_a_one_line_diff(gh: GitHubCli, gh_fake: FakeGh) -> None:
     ]
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_run_id_is_a_quoted_string_and_plan_numbers_are_ints(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:
@@ -50,6 +52,7 @@ def test_run_id_is_a_quoted_string_and_plan_numbers_are_ints(
     assert "+ learn_run_id: '77'\n" in changed_lines(PLAN_BODY, gh_fake.edited[0])
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_status_outside_erks_six_is_refused_before_any_read(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:
@@ -64,6 +67,7 @@ def test_a_status_outside_erks_six_is_refused_before_any_read(
     assert gh_fake.edited == [] and gh_fake.count("issue", "view", gh_fake.fp.any()) == 0
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize(
     ("labels", "body", "error_type"),
     [(("bug",), PLAN_BODY, "not_a_plan"), (("erk-plan",), "no header\n", "invalid_plan_header")],
@@ -81,6 +85,7 @@ def test_an_unusable_issue_is_refused_and_left_alone(
     assert gh_fake.edited == []
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_the_outcome_of_a_replaced_run_is_not_recorded(gh: GitHubCli, gh_fake: FakeGh) -> None:
     body = plan_header.set_values(PLAN_BODY, {"learn_status": "pending", "learn_run_id": "90"})
     gh_fake.issue_view(ISSUE, body=body)
@@ -93,6 +98,7 @@ def test_the_outcome_of_a_replaced_run_is_not_recorded(gh: GitHubCli, gh_fake: F
     assert "run 90" in result.warnings[0]
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_failed_write_is_header_update_failed(gh: GitHubCli, gh_fake: FakeGh) -> None:
     gh_fake.issue_view(ISSUE)
     gh_fake.issue_edit(ISSUE, returncode=1, stderr="GraphQL: Resource not accessible\n")
@@ -102,6 +108,7 @@ def test_a_failed_write_is_header_update_failed(gh: GitHubCli, gh_fake: FakeGh) 
     assert (result.success, result.error_type) == (False, "header_update_failed")
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_the_task_prints_one_json_object(
     capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
 ) -> None:
@@ -123,6 +130,7 @@ def test_the_task_prints_one_json_object(
     assert "Header written" in err
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize(
     ("argv", "code"),
     [
@@ -138,11 +146,13 @@ def test_task_usage_errors_exit_2(
     assert (got, payload["error_type"]) == (code, "invalid_option")
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_task_refusal_exits_1(capsys: pytest.CaptureFixture[str], gh_fake: FakeGh) -> None:
     code, payload, _ = run_task(capsys, "record-learn", "--issue", "1", "--status", "done")
     assert (code, payload["error_type"]) == (1, "invalid_learn_status")
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_real_run_id_past_2_31_is_accepted_by_the_task(
     capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
 ) -> None:

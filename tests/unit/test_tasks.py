@@ -32,6 +32,7 @@ def test_odd_repo_is_a_usage_error(capsys: pytest.CaptureFixture[str], repo: str
     assert code == 2 and "--repo" in payload["error"]
 
 
+@pytest.mark.gh_optional("repo_view")
 def test_success_prints_the_contract_and_writes_actions_outputs(
     capsys: pytest.CaptureFixture[str],
     gh_fake: FakeGh,
@@ -419,6 +420,7 @@ def test_dry_run_prints_the_diff_itself_on_stderr(
     assert err == payload["diff"] and "-learn_status: null\n+learn_status: pending\n" in err
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_progress_from_the_trigger_is_printed(
     capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -545,6 +547,7 @@ def test_pr_prefers_the_branch_prefix(capsys: pytest.CaptureFixture[str], gh_fak
     assert code == 0 and payload["issue_number"] == 12
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize(
     ("state", "changes", "error_type"),
     [("OPEN", {}, "pr_not_merged"), ("MERGED", {"body": "no reference"}, "no_plan_issue")],
