@@ -826,7 +826,7 @@ def faulty_client(
     if case.kind == "502-after-it-happened":
         arm = partial(sandbox.fail_after, case.endpoint, status)
     else:  # a transient error keeps failing through every retry, unless it is "once"
-        count = QUICK_RETRY.attempts if case.kind in ("429", "502") else 1
+        count = (QUICK_RETRY.attempts or 1) if case.kind in ("429", "502") else 1
         retry_after = 1.0 if status == 429 else None
         arm = partial(sandbox.fail_next, case.endpoint, status, count, retry_after=retry_after)
     on_request(sandbox, monkeypatch, case.endpoint, case.nth, arm)
