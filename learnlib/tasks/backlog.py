@@ -159,6 +159,9 @@ def backlog_payload(result: BacklogResult) -> dict[str, Any]:
         ],
         "results": [trigger_payload(r) for r in result.results],
     }
+    payload["complete"] = result.complete
+    if not result.complete:
+        payload["why_incomplete"] = list(result.why)
     if result.dry_run:
         payload |= {"dry_run": True, "would_dispatch": list(result.planned)}
     if result.interrupted:
@@ -167,15 +170,22 @@ def backlog_payload(result: BacklogResult) -> dict[str, Any]:
 
 
 def summary_line(result: BacklogResult) -> str:
+    short = "" if result.complete else f" (listing incomplete: {'; '.join(result.why)})"
     if result.dry_run:
-        return f"{result.plans_listed} plans listed; would dispatch {len(result.planned)}"
+        return f"{result.plans_listed} plans listed; would dispatch {len(result.planned)}" + short
     skipped = sum(result.skipped.values())
     line = (
         f"{result.plans_listed} plans listed: {len(result.dispatched)} dispatched, "
         f"{len(result.failed)} failed, {skipped} skipped"
     )
-    return line + (
-        " (interrupted: plans in flight finished, no new one started)" if result.interrupted else ""
+    return (
+        line
+        + short
+        + (
+            " (interrupted: plans in flight finished, no new one started)"
+            if result.interrupted
+            else ""
+        )
     )
 
 

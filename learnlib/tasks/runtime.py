@@ -140,6 +140,8 @@ def learn_options(
         ref=_flag_or_config(ref, "--ref", config, "learn.ref", False) or None,
         label=config.text("learn.label") or _empty_label(),
         run_discovery_timeout=config.number("learn.run_discovery_timeout"),
+        max_failed_runs=config.count("learn.max_failed_runs"),
+        check_session_artifact=config.flag("learn.check_session_artifact"),
         **flags,
     )
 

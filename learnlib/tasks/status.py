@@ -63,6 +63,8 @@ def learn_status(
                     state=chosen,
                     limit=most or config.count("status.limit"),
                     issues=numbers,
+                    max_failed_runs=options.max_failed_runs,
+                    check_session_artifact=options.check_session_artifact,
                 )
         except GhError as error:
             console.error("Could not list the plans and their runs", error.detail)

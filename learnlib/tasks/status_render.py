@@ -16,11 +16,15 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 def status_payload(report: StatusReport) -> dict[str, Any]:
     """`{"success": true, "plans": [...], "counts": {action: n}}`."""
-    return {
+    payload: dict[str, Any] = {
         "success": True,
         "plans": [plan_payload(plan) for plan in report.plans],
         "counts": dict(report.counts),
+        "complete": report.complete,
     }
+    if not report.complete:
+        payload["why_incomplete"] = list(report.why)
+    return payload
 
 
 def plan_payload(plan: PlanStatus) -> dict[str, Any]:
@@ -44,6 +48,8 @@ def plan_payload(plan: PlanStatus) -> dict[str, Any]:
     }
     if plan.decision.error_type is not None:
         payload |= {"error_type": plan.decision.error_type, "detail": plan.decision.detail}
+    if plan.session is not None:
+        payload["session"] = {"verdict": plan.session.verdict, "detail": plan.session.detail}
     return payload
 
 
@@ -102,7 +108,10 @@ def count_line(report: StatusReport) -> str:
     counts = report.counts
     parts = ", ".join(f"{n} {action}" for action, n in counts.items())
     total = len(report.plans)
-    return f"{total} plan{'' if total == 1 else 's'}" + (f": {parts}" if parts else "")
+    line = f"{total} plan{'' if total == 1 else 's'}" + (f": {parts}" if parts else "")
+    if not report.complete:
+        line += f" (listing incomplete: {printable('; '.join(report.why))})"
+    return line
 
 
 def printable(text: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from learnlib import defaults
 from learnlib.gh.artifacts import run_artifacts
@@ -90,6 +90,11 @@ class PlanListing:
     runs_complete: bool = False  # the recent page is the workflow's whole history
     requests: int = 0
 
+    def learnt(self, runs: Iterable[WorkflowRun], gone: Iterable[int]) -> PlanListing:
+        """This listing with runs learnt later (an issue read on its own: its named run)."""
+        by_id = {**self.by_id, **{run.id: run for run in runs}}
+        return replace(self, by_id=by_id, gone=self.gone | frozenset(gone))
+
     def runs_for(self, issue: Issue) -> tuple[WorkflowRun, ...]:
         """What the trigger would see for this plan: the recent page and its named run."""
         named = run_id_of(_header(issue).get("learn_run_id"))
@@ -131,7 +136,7 @@ def read_plans(
         tuple(recent),
         {**by_id, **found},
         gone,
-        complete=plans.complete,
+        complete=not why,
         why=tuple(why),
         runs_complete=len(recent) < DECISION_RUN_LIMIT,
         requests=plans.requests + requests + len(missing),

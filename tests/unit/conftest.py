@@ -205,7 +205,8 @@ class FakeGh:
         items = [LIVE_SESSION] if artifacts is None else artifacts
         for repo in repos:
             argv = ["gh", "api", f"repos/{repo}/actions/runs/{run_id}/artifacts?per_page=100"]
-            self.fp.register(
+            register_first(
+                self.fp,
                 argv,
                 stdout="" if stderr else gh_json({"total_count": len(items), "artifacts": items}),
                 stderr=stderr,
@@ -217,6 +218,17 @@ class FakeGh:
 
     def count(self, *argv: str) -> int:
         return int(self.fp.call_count(["gh", *argv]))
+
+
+def register_first(fp: Any, argv: list[Any], **answer: Any) -> None:
+    """Register ``argv`` ahead of every earlier registration (pytest-subprocess answers with the
+    first that matches, and gh_fake's `gh api ANY` would otherwise answer every REST read)."""
+    fp.register(argv, **answer)
+    items = list(fp.definitions.items())
+    mine = [item for item in items if list(item[0].command) == list(argv)]  # not ANY's match
+    fp.definitions.clear()
+    for command, processes in [*mine, *(item for item in items if item not in mine)]:
+        fp.definitions[command] = processes
 
 
 def may_not_be_called(fp: Any, argv: list[Any]) -> None:
