@@ -9,7 +9,6 @@ text untouched, YAML's values as YAML typed them, and this module reads both the
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,13 +38,22 @@ def _as_text(value: object) -> str:
 
 
 class Settings:
-    """The checked configuration: ``settings.get("learn.gh_timeout")`` has its default's type."""
+    """The checked configuration: ``settings.number("learn.gh_timeout")`` has its default's type.
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
+    ``origin(key)`` says where a configured value came from, for the errors that name it.
+    """
+
+    def __init__(self, values: Mapping[str, Any], origins: Mapping[str, str] | None = None) -> None:
         self._values = dict(values)
+        self._origins = dict(origins or {})
 
-    def get(self, key: str) -> Any:
+    def value(self, key: str) -> object:
         return self._values[key]
+
+    def origin(self, key: str) -> str:
+        """`` (from LEARNLIB_LEARN_REPO)`` or `` (from /path/learnlib.yaml)``; "" for a default."""
+        where = self._origins.get(key, "")
+        return f" (from {where})" if where else ""
 
     def text(self, key: str) -> str:
         value = self._values[key]
@@ -75,27 +83,44 @@ def read_settings(config: Any, warn: Any = None) -> Settings:
     reported through ``warn`` and otherwise ignored.
     """
     values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
     for section, defaults in DEFAULTS.items():
         given = _section(config, section)
         for key, default in defaults.items():
             name = f"{section}.{key}"
-            values[name] = read_value(name, given.get(key, default), default, config)
+            origins[name] = origin(config, section, key)
+            where = f" (from {origins[name]})" if origins[name] else ""
+            values[name] = read_value(name, given.get(key, default), default, where)
         if warn is not None:
             for key in sorted(set(given) - set(defaults)):
                 warn(f"unknown configuration key {section}.{key} is ignored")
-    _check_choices(values)
-    return Settings(values)
+    settings = Settings(values, origins)
+    _check_choices(settings)
+    return settings
 
 
-def _check_choices(values: Mapping[str, Any]) -> None:
+def _check_choices(settings: Settings) -> None:
+    """land.merge_method is checked for every task, as it always was."""
     from learnlib.gh.prs import MERGE_FLAGS
+    from learnlib.tasks.options import choice, resolve
 
-    method = str(values["land.merge_method"]).lower()
-    if method not in MERGE_FLAGS:
-        choices = ", ".join(MERGE_FLAGS)
-        raise ConfigError(
-            f"configuration land.merge_method must be one of {choices}, got {method!r}"
-        )
+    resolve(None, None, settings, "land.merge_method", choice(tuple(MERGE_FLAGS)))
+
+
+# Invoke's levels, highest first: the -f file, the environment, ./, ~/, /etc.
+_LEVELS = ("_runtime", "_env", "_project", "_user", "_system")
+
+
+def origin(config: Any, section: str, key: str) -> str:
+    """Where ``section.key`` was set: its environment variable, the file's path, or ""."""
+    for level in _LEVELS:
+        data = getattr(config, level, None)
+        values = data.get(section) if isinstance(data, Mapping) else None
+        if isinstance(values, Mapping) and key in values:
+            if level == "_env":
+                return env_variable(f"{section}.{key}", config)
+            return str(getattr(config, f"{level}_path", None) or "")
+    return ""
 
 
 def _section(config: Any, section: str) -> Mapping[str, Any]:
@@ -141,9 +166,8 @@ def misshapen_file_value(config: Any) -> str | None:
     return None
 
 
-def read_value(name: str, value: object, default: object, config: Any = None) -> Any:
+def read_value(name: str, value: object, default: object, where: str = "") -> Any:
     """``value`` as the type of ``default``: a yes/no, a finite number > 0, or text."""
-    where = _source(name, value, config)
     if isinstance(default, bool):
         return parse_flag(name, value, where)
     if isinstance(default, int):
@@ -209,11 +233,3 @@ def env_variable(name: str, config: Any) -> str:
     """The environment variable that sets ``name`` (LEARNLIB_LEARN_GH_TIMEOUT, INVOKE_...)."""
     prefix = str(getattr(config, "_env_prefix", None) or "INVOKE_")
     return prefix + name.replace(".", "_").upper()
-
-
-def _source(name: str, value: object, config: Any) -> str:
-    """Where a value came from, when it is the environment's (else a config file set it)."""
-    variable = env_variable(name, config)
-    if isinstance(value, str) and os.environ.get(variable) == value:
-        return f" (from {variable})"
-    return ""

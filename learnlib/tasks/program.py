@@ -25,10 +25,10 @@ from invoke.exceptions import (
 from invoke.program import Program
 
 from learnlib.tasks.config import misshapen_file_value
-from learnlib.tasks.results import render
+from learnlib.tasks.errors import EXIT_INTERRUPTED, EXIT_USAGE
+from learnlib.tasks.render import ERROR_INTERRUPTED, refusal, render
 
 ENV_PREFIX = "LEARNLIB"
-USAGE_EXIT = 2
 CONFIG_ERRORS = (
     importlib.import_module("invoke.util").yaml.YAMLError,  # Invoke's own (vendored) YAML
     AmbiguousMergeError,
@@ -88,19 +88,16 @@ class LearnlibProgram(Program):
             code = stop.code
         except KeyboardInterrupt:
             print("error: interrupted (Ctrl-C)", file=sys.stderr)
-            payload = {"success": False, "error": "Interrupted", "error_type": "interrupted"}
-            print(render({**payload, "detail": ""}), flush=True)
-            code = 130
+            print(render(refusal(ERROR_INTERRUPTED, "interrupted")), flush=True)
+            code = EXIT_INTERRUPTED
         if exit and code:
             sys.exit(code)
 
 
 def _refuse(message: str, error_type: str, asked: dict[str, Any] | None = None) -> int:
     print(f"error: {message}", file=sys.stderr)
-    payload = {"success": False, **(asked or {})}
-    payload |= {"error": message, "error_type": error_type, "detail": ""}
-    print(render(payload), flush=True)
-    return USAGE_EXIT
+    print(render(refusal(message, error_type, **(asked or {}))), flush=True)
+    return EXIT_USAGE
 
 
 _UNKNOWN = re.compile(r"^No idea what '(.*)' is!$", re.DOTALL)

@@ -10,15 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from learnlib.tasks import ci_outputs
-from learnlib.tasks.ci_outputs import (
-    code,
-    code_block,
-    output_line,
-    text,
-    write_actions_outputs,
-    write_land_outputs,
-)
+from learnlib.tasks import render
+from learnlib.tasks.ci_outputs import output_line, write_actions_outputs, write_land_outputs
+from learnlib.tasks.render import code, code_block, prose
 from learnlib.usecases.land import LandResult
 from learnlib.usecases.trigger import TriggerResult
 from tests.unit.conftest import FakeGh, run_task
@@ -303,13 +297,13 @@ def unescaped_punctuation(rendered: str) -> list[str]:
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_prose_is_one_line_with_every_mark_escaped(value: str) -> None:
-    rendered = text(value)
+    rendered = prose(value)
     assert "\n" not in rendered and unescaped_punctuation(rendered) == []
 
 
 @given(st.text())
 def test_any_prose_is_escaped(value: str) -> None:
-    rendered = text(value)
+    rendered = prose(value)
     assert "\n" not in rendered and "\r" not in rendered
     assert unescaped_punctuation(rendered) == []
 
@@ -317,7 +311,7 @@ def test_any_prose_is_escaped(value: str) -> None:
 @given(st.text())
 def test_a_code_span_holds_the_value_and_cannot_be_closed_early(value: str) -> None:
     rendered = code(value)
-    expected = " ".join(ci_outputs._clip(value, ci_outputs.MAX_TEXT).split())
+    expected = " ".join(render._clip(value, render.MAX_TEXT).split())
     if not expected:
         assert rendered == "` `"
         return
@@ -357,7 +351,7 @@ def test_hostile_details_stay_inside_code(value: str, tmp_path: Path) -> None:
 
 
 def test_long_values_are_clipped() -> None:
-    rendered = text("x" * 10_000)
+    rendered = prose("x" * 10_000)
     assert len(rendered) < 2_100 and rendered.endswith("8000 more characters\\)")
 
 

@@ -14,7 +14,7 @@ from pytest_subprocess import fake_process
 from learnlib.gh.prs import PR_FIELDS
 from learnlib.gh.runner import GitHubCli
 from learnlib.rules.records import PullRequest
-from learnlib.tasks.results import land_payload
+from learnlib.tasks.render import land_payload
 from learnlib.usecases.land import LandOptions, LandResult, find_plan_issue, land_pull_request
 from tests.gh_outputs import gh_json
 from tests.unit.conftest import PLAN_BODY, FakeGh, run_task
