@@ -249,11 +249,35 @@ def test_version_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert "trigger-async-learn" in out and "land" in out
 
 
-def test_the_console_script_is_declared() -> None:
-    import tomllib
+def test_the_installed_console_script_runs(tmp_path: Path) -> None:
+    """`learnlib`, as pip installed it beside this interpreter, answers and lists its tasks."""
+    import subprocess
+    from importlib.metadata import version
 
-    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
-    assert pyproject["project"]["scripts"]["learnlib"] == "learnlib.tasks.program:main"
+    script = Path(sys.executable).with_name("learnlib")
+    for argv, expected in (
+        (["--version"], f"learnlib {version('learnlib')}"),
+        (["--list"], "trigger-async-learn"),
+    ):
+        done = subprocess.run(
+            [str(script), *argv], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0 and expected in done.stdout, done
+
+
+def test_the_console_script_imports_only_what_parsing_needs() -> None:
+    """Start-up: the program and the collection load no use case, no gh adapter, no ruamel."""
+    import subprocess
+
+    probe = (
+        "import sys, learnlib.tasks.program, learnlib.tasks.collection\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = done.stdout.split()
+    assert "learnlib.tasks.collection" in loaded
+    heavy = ("ruamel", "learnlib.usecases", "learnlib.gh", "learnlib.timing", "learnlib.sandbox.")
+    assert [name for name in loaded if name.startswith(heavy)] == []
 
 
 def test_learnlib_reads_its_own_prefix_and_invoke_keeps_its_own(
@@ -371,17 +395,93 @@ def test_yaml_booleans_and_numbers_are_read(tmp_path: Path) -> None:
     assert settings.flag("land.delete_branch") is True
 
 
-def test_defaults_are_written_once() -> None:
-    from learnlib import defaults
-    from learnlib.gh.runner import GitHubCli
-    from learnlib.tasks.collection import ns
-    from learnlib.usecases.land import LandOptions
-    from learnlib.usecases.trigger import LearnOptions
+# Loads learnlib.defaults with every constant changed (a number + 7 or + 0.25, text + "-other", a
+# yes/no flipped), then prints what each reader of a default now holds, by the constant it must
+# hold. A reader that wrote the value itself keeps the old one and is caught.
+_OTHER_DEFAULTS = r"""
+import ast, inspect, json, sys, types
+from pathlib import Path
 
-    assert GitHubCli().timeout == defaults.GH_TIMEOUT
-    assert LearnOptions().workflow == defaults.WORKFLOW and LearnOptions().label == defaults.LABEL
-    assert LandOptions().learn_on_land is defaults.LEARN_ON_LAND
-    assert ns.configuration()["learn"]["gh_timeout"] == "30"  # text: Invoke never casts it
+import learnlib
+
+path = Path(learnlib.__file__).with_name("defaults.py")
+tree = ast.parse(path.read_text())
+changed = {}
+for node in tree.body:
+    target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+    value = getattr(node, "value", None)
+    if isinstance(target, ast.Name) and target.id.isupper() and isinstance(value, ast.Constant):
+        old = value.value
+        if isinstance(old, bool):
+            new = not old
+        elif isinstance(old, int | float):
+            new = old + (7 if isinstance(old, int) else 0.25)
+        else:
+            new = f"{old}-other"
+        node.value = ast.Constant(new)
+        changed[target.id] = new
+module = types.ModuleType("learnlib.defaults")
+exec(compile(ast.fix_missing_locations(tree), str(path), "exec"), module.__dict__)
+sys.modules["learnlib.defaults"] = learnlib.defaults = module
+
+from learnlib.gh.runner import GitHubCli
+from learnlib.tasks.collection import ns
+from learnlib.usecases.backlog import BacklogOptions
+from learnlib.usecases.land import LandOptions
+from learnlib.usecases.status import survey_plans
+from learnlib.usecases.trigger import LearnOptions
+
+learn, land, backlog = LearnOptions(), LandOptions(), BacklogOptions(learn=LearnOptions())
+survey = inspect.signature(survey_plans).parameters
+held = {
+    "GitHubCli.timeout": (GitHubCli().timeout, "GH_TIMEOUT"),
+    "LearnOptions.workflow": (learn.workflow, "WORKFLOW"),
+    "LearnOptions.label": (learn.label, "LABEL"),
+    "LearnOptions.run_discovery_timeout": (learn.run_discovery_timeout, "RUN_DISCOVERY_TIMEOUT"),
+    "LandOptions.learn_on_land": (land.learn_on_land, "LEARN_ON_LAND"),
+    "LandOptions.merge_method": (land.merge_method, "MERGE_METHOD"),
+    "LandOptions.delete_branch": (land.delete_branch, "DELETE_BRANCH"),
+    "BacklogOptions.state": (backlog.state, "BACKLOG_STATE"),
+    "BacklogOptions.limit": (backlog.limit, "BACKLOG_LIMIT"),
+    "BacklogOptions.rate": (backlog.rate, "BACKLOG_RATE"),
+    "BacklogOptions.concurrency": (backlog.concurrency, "BACKLOG_CONCURRENCY"),
+    "BacklogOptions.plan_deadline": (backlog.plan_deadline, "DEADLINE"),
+    "survey_plans(state)": (survey["state"].default, "STATUS_STATE"),
+    "survey_plans(limit)": (survey["limit"].default, "STATUS_LIMIT"),
+}
+configured = ns.configuration()
+for section, values in module.DEFAULTS.items():
+    for key, value in values.items():
+        if value == "":  # ref and repo default to "", which is no constant
+            continue
+        name = next((n for n, new in changed.items() if new == value), None)
+        held[f"DEFAULTS {section}.{key}"] = (value, name)
+        held[f"ns {section}.{key}"] = (configured[section][key], name)
+print(json.dumps({"changed": changed, "held": held}))
+"""
+
+
+def test_defaults_are_written_once() -> None:
+    """Each reader of a default holds defaults.py's value, whatever that is: none writes its own."""
+    import subprocess
+    import sys
+
+    from learnlib.tasks.config import invoke_defaults
+
+    done = subprocess.run(
+        [sys.executable, "-c", _OTHER_DEFAULTS], capture_output=True, text=True, check=True
+    )
+    report = json.loads(done.stdout)
+    changed, wrong = report["changed"], []
+    for reader, (value, constant) in report["held"].items():
+        expected = changed.get(constant) if constant else None
+        if reader.startswith("ns "):  # Invoke is handed every default as text
+            section, key = reader[3:].split(".")
+            expected = invoke_defaults({section: {key: expected}})[section][key]
+        if constant is None or value != expected:
+            wrong.append(f"{reader} holds {value!r}, not {constant}")
+    assert not wrong, wrong
+    assert len(report["held"]) > 30
 
 
 # --------------------------------------------------------------- 5. a trigger that talks
@@ -580,3 +680,56 @@ def test_sandbox_without_graphql_core_is_one_json_error_naming_the_extra(
     assert (code, payload["success"], payload["error_type"]) == (1, False, "sandbox_unavailable")
     assert "pip install 'learnlib[sandbox]'" in payload["error"]
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------- flag, else configuration
+
+
+@pytest.mark.parametrize(
+    ("argv", "yaml", "words"),
+    [
+        (
+            ("learn-status",),
+            "status:\n  state: merged\n",
+            "configuration status.state must be one of open, closed, all, got 'merged'",
+        ),
+        (
+            ("trigger-async-learn", "--issue", "12"),
+            "learn:\n  gh_timeout: abc\n",
+            "configuration learn.gh_timeout must be a finite number greater than 0, got 'abc'",
+        ),
+        (
+            ("land", "--pr", "7"),
+            "land:\n  merge_method: octopus\n",
+            "configuration land.merge_method must be one of squash, merge, rebase, got 'octopus'",
+        ),
+    ],
+)
+def test_a_bad_configured_value_names_the_file_it_came_from(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: tuple[str, ...],
+    yaml: str,
+    words: str,
+) -> None:
+    (tmp_path / "learnlib.yaml").write_text(yaml)
+    monkeypatch.chdir(tmp_path)
+    code, payload, err = learnlib(capsys, *argv)
+    assert code == 2 and payload["error_type"] == "invalid_config"
+    assert payload["error"] == f"{words} (from {tmp_path / 'learnlib.yaml'})"
+    assert f"error: {payload['error']}" in err
+
+
+def test_a_flag_wins_over_a_bad_configured_value_and_is_named_when_bad(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEARNLIB_STATUS_STATE", "merged")
+    code, payload, _ = learnlib(capsys, "learn-status", "--state", "bogus")
+    assert code == 2 and payload["error_type"] == "invalid_option"
+    assert payload["error"] == "--state must be one of open, closed, all, got 'bogus'"
+    code, payload, _ = learnlib(capsys, "learn-status", "--limit", "3")
+    assert code == 2 and payload["error"] == (
+        "configuration status.state must be one of open, closed, all, got 'merged' "
+        "(from LEARNLIB_STATUS_STATE)"
+    )
