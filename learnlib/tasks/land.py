@@ -123,6 +123,8 @@ def ask_on_terminal(plan_issue: int) -> bool:
 
 def tell(result: LandResult, console: Console) -> None:
     """Warnings and the learning's outcome, in words, on stderr."""
+    from learnlib.tasks.render import dispatched_nothing
+
     if not result.success:
         console.error(result.error or "failed", result.detail)
     for warning in result.warnings:
@@ -138,8 +140,9 @@ def tell(result: LandResult, console: Console) -> None:
     if not trigger.success:
         outcome = "would fail" if result.dry_run else "failed (the pull request stays merged)"
         console.warning(f"async learn for {plan} {outcome}: {trigger.error} ({trigger.detail})")
-    elif trigger.reason is not None:
+    elif dispatched_nothing(trigger):
         console.progress(f"Async learn not triggered for {plan}: {trigger.reason}")
     elif trigger.workflow_triggered:
         url = trigger.workflow_run_url or "run not found yet"
-        console.progress(f"Async learn triggered for {plan}: {url}")
+        why = f" ({trigger.reason})" if trigger.reason else ""
+        console.progress(f"Async learn triggered for {plan}{why}: {url}")

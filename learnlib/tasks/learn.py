@@ -113,7 +113,7 @@ def plan_of_pr(gh: GitHubCli, pr_number: int, console: Console) -> int:
 
 def tell(result: TriggerResult, console: Console) -> None:
     """The outcome in words on stderr: the diff of a dry run, warnings, an `error:` line."""
-    from learnlib.tasks.render import trigger_advice
+    from learnlib.tasks.render import dispatched_nothing, trigger_advice
 
     for warning in result.warnings:
         console.warning(warning)
@@ -127,8 +127,9 @@ def tell(result: TriggerResult, console: Console) -> None:
             f"Dry run for {plan}: nothing dispatched, nothing written. The header edit:"
         )
         console.block(result.diff or "(no change)\n")
-    elif result.reason is not None:
-        console.progress(f"Nothing dispatched for {plan}: {result.reason}")
+    elif dispatched_nothing(result):
+        console.progress(f"Nothing dispatched for {plan}: {result.reason or 'no reason given'}")
     else:
         run = result.workflow_run_url or "its run was not found yet"
-        console.progress(f"Async learn dispatched for {plan}: {run}")
+        why = f" ({result.reason})" if result.reason else ""
+        console.progress(f"Async learn dispatched for {plan}{why}: {run}")

@@ -382,12 +382,24 @@ def land_summary(result: LandResult) -> str:
     )
 
 
+def dispatched_nothing(result: TriggerResult) -> bool:
+    """A trigger that succeeded without a dispatch (or, in a dry run, would dispatch nothing).
+
+    A reason alone does not say so: a redispatch, or a dispatch under --force, carries one too.
+    """
+    if result.workflow_triggered or not result.success:
+        return False
+    if result.dry_run:
+        return result.reason is not None and result.action not in ("dispatch", "redispatch")
+    return True
+
+
 def _trigger_title(result: TriggerResult) -> str:
     plan = f"plan #{result.issue_number}"
     if result.dry_run:
         if not result.success:
             what = "would fail for"
-        elif result.reason is not None:
+        elif dispatched_nothing(result):
             what = "nothing to dispatch for"
         else:
             what = "would dispatch for"
@@ -399,32 +411,30 @@ def _trigger_title(result: TriggerResult) -> str:
 
 
 def _trigger_body(result: TriggerResult) -> str:
-    lines: list[str] = []
     workflow = code(result.workflow)
-    if result.workflow_triggered:
-        lines += [f"{workflow} started {_run(result)}.", ""]
+    started = [f"{workflow} started {_run(result)}.", ""] if result.workflow_triggered else []
     if not result.success:
-        return (
-            "\n".join(lines)
-            + ("\n" if lines else "")
-            + _failure(result.error, result.error_type, result.detail, result.warnings)
-        )
-    if result.reason is not None:
-        lines += [f"Nothing was dispatched: {prose(result.reason)}", ""]
-        if result.run_id is not None:
+        failed = _failure(result.error, result.error_type, result.detail, result.warnings)
+        return "\n".join(started) + ("\n" if started else "") + failed
+    if dispatched_nothing(result):
+        lines = ["Nothing was dispatched (learnlib gave no reason).", ""]
+        if result.reason is not None:
+            lines = [f"Nothing was dispatched: {prose(result.reason)}", ""]
+        if result.reason is not None and result.run_id is not None:
             lines += [f"Earlier run: {_run(result)}.", ""]
     elif result.dry_run:
-        lines += [
+        lines = [
             f"Nothing was dispatched or edited: this was a dry run. {workflow} would be "
             f"dispatched and the plan header set to `learn_status: pending`.",
             "",
         ]
-        if result.diff:
-            lines += _details("The header change", code_block(result.diff, "diff", MAX_DIFF))
-    elif not result.workflow_triggered:
-        lines += ["Nothing was dispatched (learnlib gave no reason).", ""]
-    lines += _warnings(result.warnings)
-    return "\n".join(lines) + "\n"
+    else:
+        lines = started
+    if result.reason is not None and not dispatched_nothing(result):
+        lines += [f"Why it was dispatched: {prose(result.reason)}", ""]
+    if result.dry_run and result.diff and not dispatched_nothing(result):
+        lines += _details("The header change", code_block(result.diff, "diff", MAX_DIFF))
+    return "\n".join(lines + _warnings(result.warnings)) + "\n"
 
 
 def _run(result: TriggerResult) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,42 @@ def test_a_dispatch_writes_the_run_and_links_it(tmp_path: Path) -> None:
     outputs, summary = write_trigger(DISPATCHED, tmp_path)
     assert outputs == {"run_id": "99", "workflow_run_url": RUN_URL, "workflow_triggered": "true"}
     assert f"[run 99]({RUN_URL})" in summary and "`learn-async.yml`" in summary
+
+
+REDISPATCH_REASON = "learn_status is pending but its run 12 ended failure: https://x/runs/12"
+
+
+def test_a_redispatch_is_told_as_a_dispatch_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from learnlib.tasks.console import Console
+    from learnlib.tasks.learn import tell
+
+    redispatched = replace(DISPATCHED, action="redispatch", reason=REDISPATCH_REASON)
+    outputs, summary = write_trigger(redispatched, tmp_path)
+    assert outputs["workflow_triggered"] == "true"
+    assert "### Async learn dispatched for plan #5406" in summary
+    assert "Nothing was dispatched" not in summary and "Why it was dispatched" in summary
+    tell(redispatched, Console())
+    err = capsys.readouterr().err
+    assert "Nothing dispatched" not in err
+    assert err.startswith("Async learn dispatched for plan #5406") and "ended failure" in err
+    from learnlib.tasks.land import tell as tell_landing
+
+    tell_landing(landed(learn=redispatched), Console())
+    err = capsys.readouterr().err
+    assert "not triggered" not in err and "Async learn triggered for plan #5406 (learn" in err
+
+
+def test_a_dry_run_redispatch_would_dispatch(tmp_path: Path) -> None:
+    would = replace(DRY_RUN, action="redispatch", reason=REDISPATCH_REASON)
+    _, summary = write_trigger(would, tmp_path)
+    assert "### Async learn (dry run): would dispatch for plan #5406" in summary
+    assert "Nothing was dispatched:" not in summary and "would be dispatched" in summary
+    nothing = replace(DRY_RUN, action="none", reason="learn_status is already pending (run 12)")
+    (tmp_path / "none").mkdir()
+    _, summary = write_trigger(nothing, tmp_path / "none")
+    assert "nothing to dispatch for plan #5406" in summary
 
 
 def test_a_refusal_summary_carries_error_type_and_detail(tmp_path: Path) -> None:
