@@ -58,7 +58,7 @@ def guarded(
 
     try:
         body()
-    except Exit:
+    except (Exit, BrokenPipeError):  # the reader of stdout has gone: nothing more to print
         raise
     except UsageError as error:
         say(f"error: {error}")

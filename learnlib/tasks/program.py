@@ -25,7 +25,7 @@ from invoke.exceptions import (
 from invoke.program import Program
 
 from learnlib.tasks.config import misshapen_file_value
-from learnlib.tasks.errors import EXIT_INTERRUPTED, EXIT_USAGE
+from learnlib.tasks.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE
 from learnlib.tasks.render import ERROR_INTERRUPTED, refusal, render
 
 ENV_PREFIX = "LEARNLIB"
@@ -64,6 +64,14 @@ class LearnlibProgram(Program):
 
     def run(self, argv: list[str] | None = None, exit: bool = True) -> None:
         """Program.run's steps; what it would print and exit 1 on becomes one JSON object."""
+        try:
+            code = self._steps(argv)
+        except BrokenPipeError:  # `learnlib --help | head -1`: the reader has gone
+            code = _reader_gone()
+        if exit and code:
+            sys.exit(code)
+
+    def _steps(self, argv: list[str] | None) -> int:
         code = 0
         try:
             self.create_config()
@@ -77,6 +85,8 @@ class LearnlibProgram(Program):
             task = error.context.name if error.context is not None else None
             asked = _asked_about(task, self.argv)
             code = _refuse(parse_message(str(error), task), "invalid_option", asked)
+        except BrokenPipeError:  # an OSError, but no config file's: run() ends quietly
+            raise
         except CONFIG_ERRORS as error:  # a config file that does not parse or merge
             message = misshapen_file_value(getattr(self, "config", None))
             if message is None:
@@ -90,8 +100,19 @@ class LearnlibProgram(Program):
             print("error: interrupted (Ctrl-C)", file=sys.stderr)
             print(render(refusal(ERROR_INTERRUPTED, "interrupted")), flush=True)
             code = EXIT_INTERRUPTED
-        if exit and code:
-            sys.exit(code)
+        return code
+
+
+def _reader_gone() -> int:
+    """Nothing more can be said: stdout and stderr go nowhere from now (Python's own flush at
+    exit included), and the exit code is a pipe's (128 + SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # a stream without a file descriptor (a test's capture)
+            continue
+    return EXIT_BROKEN_PIPE
 
 
 def _refuse(message: str, error_type: str, asked: dict[str, Any] | None = None) -> int:

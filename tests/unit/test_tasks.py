@@ -733,3 +733,35 @@ def test_a_flag_wins_over_a_bad_configured_value_and_is_named_when_bad(
         "configuration status.state must be one of open, closed, all, got 'merged' "
         "(from LEARNLIB_STATUS_STATE)"
     )
+
+
+# --------------------------------------------------------------- a reader that went away
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["--list"],
+        ["--print-completion-script", "zsh"],
+        ["--help", "trigger-async-learn"],
+        ["trigger-async-learn", "--bogus"],
+        ["trigger-async-learn", "--issue", "x"],
+    ],
+)
+def test_a_closed_stdout_ends_quietly(tmp_path: Path, argv: list[str]) -> None:
+    """`learnlib --help | head -1`: the reader is gone before learnlib writes (deterministic:
+    the pipe's read end is closed first); no traceback, no error about the configuration."""
+    import subprocess
+
+    from learnlib.tasks.errors import EXIT_BROKEN_PIPE
+
+    script = Path(sys.executable).with_name("learnlib")
+    child = subprocess.Popen(
+        [str(script), *argv], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=60) == EXIT_BROKEN_PIPE
+    assert "Traceback" not in err and "BrokenPipe" not in err and "configuration" not in err
