@@ -12,6 +12,7 @@ import importlib
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from invoke.config import AmbiguousMergeError, Config
@@ -24,8 +25,8 @@ from invoke.exceptions import (
 )
 from invoke.program import Program
 
-from learnlib.tasks.config import misshapen_file_value
-from learnlib.tasks.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE
+from learnlib.tasks.config import Checked, read_config_file, unknown_variables
+from learnlib.tasks.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError
 from learnlib.tasks.render import ERROR_INTERRUPTED, refusal, render
 
 ENV_PREFIX = "LEARNLIB"
@@ -41,10 +42,37 @@ CONFIG_ERRORS = (
 
 
 class LearnlibConfig(Config):
-    """``learnlib.yaml`` files and ``LEARNLIB_*`` variables instead of Invoke's."""
+    """``learnlib.yaml`` files and ``LEARNLIB_*`` variables instead of Invoke's.
+
+    Each file is checked as it loads (:func:`read_config_file`): what is wrong is kept in
+    ``checked`` and reported when a task is to run, so `--version`, `--help` and `--list` work
+    whatever ~/.learnlib.yaml holds.
+    """
 
     prefix = "learnlib"
     env_prefix = ENV_PREFIX  # type: ignore[assignment]  # Invoke declares it None
+
+    @property
+    def checked(self) -> Checked:
+        found: Checked | None = self.__dict__.get("_checked")
+        if found is None:
+            found = Checked()
+            self._set(_checked=found)
+        return found
+
+    def _load_checked(self, path: str, load: Callable[[], Any]) -> dict[str, Any]:
+        data, checked = read_config_file(str(path), load)
+        self.checked.problems.extend(checked.problems)
+        self.checked.warnings.extend(checked.warnings)
+        return data
+
+    def _load_yaml(self, path: Any) -> Any:
+        return self._load_checked(path, lambda: super(LearnlibConfig, self)._load_yaml(path))
+
+    _load_yml = _load_yaml
+
+    def _load_json(self, path: Any) -> Any:
+        return self._load_checked(path, lambda: super(LearnlibConfig, self)._load_json(path))
 
 
 class LearnlibProgram(Program):
@@ -80,6 +108,7 @@ class LearnlibProgram(Program):
             self.parse_tasks()
             self.parse_cleanup()
             self.update_config()
+            self.check_configuration()
             self.execute()
         except ParseError as error:
             task = error.context.name if error.context is not None else None
@@ -87,10 +116,10 @@ class LearnlibProgram(Program):
             code = _refuse(parse_message(str(error), task), "invalid_option", asked)
         except BrokenPipeError:  # an OSError, but no config file's: run() ends quietly
             raise
-        except CONFIG_ERRORS as error:  # a config file that does not parse or merge
-            message = misshapen_file_value(getattr(self, "config", None))
-            if message is None:
-                message = f"the configuration cannot be read: {type(error).__name__}: {error}"
+        except ConfigError as error:  # a config file that does not mean anything, named
+            code = _refuse(str(error), error.error_type, _asked_about(self._task(), self.argv))
+        except CONFIG_ERRORS as error:  # a variable Invoke cannot read, or Invoke's own files
+            message = f"the configuration cannot be read: {type(error).__name__}: {error}"
             code = _refuse(" ".join(message.split()), "invalid_config")
         except Exit as stop:  # --version, --list, --help, and every task's own exit code
             if stop.message:
@@ -101,6 +130,29 @@ class LearnlibProgram(Program):
             print(render(refusal(ERROR_INTERRUPTED, "interrupted")), flush=True)
             code = EXIT_INTERRUPTED
         return code
+
+    def check_configuration(self) -> None:
+        """Before a task runs: the first problem of the config files ends it (exit 2, named),
+        a -f FILE that does not exist too; unknown sections and variables are warned about."""
+        runtime = getattr(self.config, "_runtime_path", None)
+        if runtime and not os.path.exists(os.path.expanduser(runtime)):
+            raise ConfigError(f"the configuration file {runtime} (-f) does not exist")
+        checked = getattr(self.config, "checked", None)
+        if not isinstance(checked, Checked):  # Invoke's own Config (invoke, tasks.py)
+            return
+        if checked.problems:
+            raise ConfigError(checked.problems[0])
+        unknown = unknown_variables(os.environ, self.config._env_prefix)
+        for message in [
+            *checked.warnings,
+            *(f"unknown environment variable {name} is ignored" for name in unknown),
+        ]:
+            print(f"warning: {message}", file=sys.stderr)
+
+    def _task(self) -> str | None:
+        """The task the command line names (the first), for a refusal's JSON shape."""
+        contexts = getattr(self, "tasks", None) or []
+        return str(contexts[0].name) if contexts else None
 
 
 def _reader_gone() -> int:

@@ -765,3 +765,103 @@ def test_a_closed_stdout_ends_quietly(tmp_path: Path, argv: list[str]) -> None:
     err = child.stderr.read().decode()
     assert child.wait(timeout=60) == EXIT_BROKEN_PIPE
     assert "Traceback" not in err and "BrokenPipe" not in err and "configuration" not in err
+
+
+# --------------------------------------------------------------- config files
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("- a\n", "a list"), ("just words\n", "a str"), ("5\n", "an int")]
+)
+def test_a_config_file_that_is_not_a_mapping_is_one_json_error_naming_it(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    text: str,
+    kind: str,
+) -> None:
+    (tmp_path / "learnlib.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    code, payload, err = learnlib(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 2 and payload["error_type"] == "invalid_config"
+    assert payload["error"] == (
+        f"the configuration file {tmp_path / 'learnlib.yaml'} must be a mapping of sections "
+        f"(learn, land, status, backlog), got {kind}"
+    )
+    assert "Traceback" not in err and payload["issue_number"] == 12
+
+
+@pytest.mark.parametrize("text", ["- a\n", "learn: 5\n", "learn: [\n", "learn:\n  deadline: {a: 1}\n"])
+def test_a_bad_user_config_file_does_not_break_version_help_or_list(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    text: str,
+) -> None:
+    from learnlib.tasks.collection import ns
+    from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
+
+    (tmp_path / ".learnlib.yaml").write_text(text)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    program = LearnlibProgram(
+        namespace=ns, version="9.9", name="learnlib", config_class=LearnlibConfig
+    )
+    for argv, words in ((["--version"], "learnlib 9.9"), (["--list"], "land")):
+        program.run(["learnlib", *argv], exit=False)
+        out, err = capsys.readouterr()
+        assert words in out and err == ""
+    code, payload, err = learnlib(capsys, "learn-status")
+    assert code == 2 and payload["error_type"] == "invalid_config"
+    assert str(tmp_path / ".learnlib.yaml") in payload["error"] and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("yaml", "words"),
+    [
+        ("learn: 5\n", "configuration learn must be a mapping of keys"),
+        ("learn:\n  gh_timeout: {a: 1}\n", "configuration learn.gh_timeout must be a finite"),
+        ("learn: [\n", "the configuration cannot be read"),
+    ],
+)
+def test_config_file_errors_name_the_file(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    yaml: str,
+    words: str,
+) -> None:
+    (tmp_path / "learnlib.yaml").write_text(yaml)
+    monkeypatch.chdir(tmp_path)
+    code, payload, _ = learnlib(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 2 and words in payload["error"]
+    assert str(tmp_path / "learnlib.yaml") in payload["error"]
+
+
+def test_a_missing_f_file_is_an_error_naming_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.yaml"
+    code, payload, err = learnlib(capsys, "-f", str(missing), "learn-status")
+    assert code == 2 and payload["error_type"] == "invalid_config"
+    assert payload["error"] == f"the configuration file {missing} (-f) does not exist"
+
+
+def test_unknown_sections_and_variables_are_warned_about(
+    capsys: pytest.CaptureFixture[str],
+    gh_fake: FakeGh,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "learnlib.yaml").write_text("lern:\n  workflow: x.yml\nlearn:\n  on_lnd: false\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LEARNLIB_LEARN_WORKFLW", "y.yml")
+    monkeypatch.setenv("LEARNLIB_DEBUG", "")
+    gh_fake.issue_view(12)
+    code, payload, err = learnlib(capsys, "trigger-async-learn", "--issue", "12", "--dry-run")
+    assert code == 0 and payload["workflow"] == "learn-async.yml"
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: unknown configuration section lern in {tmp_path / 'learnlib.yaml'} is ignored",
+        "warning: unknown environment variable LEARNLIB_LEARN_WORKFLW is ignored",
+        "warning: unknown configuration key learn.on_lnd is ignored",
+    ]
