@@ -63,9 +63,10 @@ def run_land(c: Context, console: Console, flags: Flags) -> None:
     from learnlib.tasks.console import say
     from learnlib.tasks.finish import finish
     from learnlib.tasks.render import land_payload
-    from learnlib.tasks.wait import follow_trigger, waited
+    from learnlib.tasks.wait import check_wait, follow_trigger, wait_timeout, waited
     from learnlib.usecases.land import land_pull_request
 
+    check_wait(flags)
     settings = read_settings(c.config, warn=console.warning)
     options = land_options(settings, flags)
     repository = opt.repository_of(flags, settings)
@@ -74,7 +75,7 @@ def run_land(c: Context, console: Console, flags: Flags) -> None:
             "--pr is required with --repo, learn.repo or --sandbox: gh finds the current "
             "branch's pull request only in this checkout's repository"
         )
-    timeout = opt.configured(flags, "wait_timeout", settings, "learn.wait_timeout", opt.seconds)
+    timeout = wait_timeout(flags, settings)
     ask = ask_on_terminal if sys.stdin.isatty() and sys.stderr.isatty() else None
     with github(settings, repository, sandbox=flags.on("sandbox"), console=console) as gh:
         result = land_pull_request(gh, options, ask=ask, progress=console.progress)

@@ -59,14 +59,15 @@ def run_trigger(c: Context, console: Console, flags: Flags) -> None:
     from learnlib.tasks.console import say
     from learnlib.tasks.finish import finish
     from learnlib.tasks.render import trigger_payload
-    from learnlib.tasks.wait import follow_trigger, waited
+    from learnlib.tasks.wait import check_wait, follow_trigger, wait_timeout, waited
     from learnlib.usecases.trigger import trigger_plan
 
     issue_number, pr_number = issue_or_pr(flags["issue"], flags["pr"])
+    check_wait(flags)
     settings = read_settings(c.config, warn=console.warning)
     learn = opt.learn_options(settings, flags, force=flags.on("force"), dry_run=flags.on("dry_run"))
     repository = opt.repository_of(flags, settings)
-    timeout = opt.configured(flags, "wait_timeout", settings, "learn.wait_timeout", opt.seconds)
+    timeout = wait_timeout(flags, settings)
     with github(settings, repository, sandbox=flags.on("sandbox"), console=console) as gh:
         if pr_number is not None:
             issue_number = plan_of_pr(gh, pr_number, console)

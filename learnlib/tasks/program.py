@@ -12,7 +12,7 @@ import importlib
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from invoke.config import AmbiguousMergeError, Config
@@ -89,6 +89,12 @@ class LearnlibProgram(Program):
         if repeated is not None:
             raise ParseError(f"{repeated} was given more than once")
         super().parse_tasks()
+        if len(self.tasks) > 1:  # a second name is most likely a task asked about by mistake
+            names = " and ".join(repr(context.name) for context in self.tasks)
+            raise ParseError(
+                f"learnlib runs one task at a time, got {names}: give one task and its options",
+                self.tasks[0],
+            )
 
     def run(self, argv: list[str] | None = None, exit: bool = True) -> None:
         """Program.run's steps; what it would print and exit 1 on becomes one JSON object."""
@@ -113,7 +119,8 @@ class LearnlibProgram(Program):
         except ParseError as error:
             task = error.context.name if error.context is not None else None
             asked = _asked_about(task, self.argv)
-            code = _refuse(parse_message(str(error), task), "invalid_option", asked)
+            message = parse_message(str(error), task, self.collection.task_names)
+            code = _refuse(message, "invalid_option", asked)
         except BrokenPipeError:  # an OSError, but no config file's: run() ends quietly
             raise
         except ConfigError as error:  # a config file that does not mean anything, named
@@ -177,7 +184,7 @@ _UNKNOWN = re.compile(r"^No idea what '(.*)' is!$", re.DOTALL)
 _NO_VALUE = re.compile(r"^Flag <Argument: ([^>]*)> needed value")
 
 
-def parse_message(message: str, task: str | None) -> str:
+def parse_message(message: str, task: str | None, tasks: Iterable[str] = ()) -> str:
     """Invoke's parser message in the words of a learnlib refusal."""
     where = f" for {task}" if task else ""
     help_hint = f"`learnlib --help {task}`" if task else "`learnlib --list`"
@@ -185,6 +192,9 @@ def parse_message(message: str, task: str | None) -> str:
         token = unknown.group(1)
         if token.startswith("-"):
             return f"unknown option {token}{where}; {help_hint} lists the options"
+        if (near := _nearest(token, tasks)) or task is None:  # a task name, misspelt
+            guess = f"did you mean {near}? " if near else ""
+            return f"unknown task {token!r}; {guess}`learnlib --list` lists the tasks"
         return (
             f"unexpected value {token!r}{where}: values follow their option "
             f"(e.g. --issue 5406); {help_hint} lists the options"
@@ -193,6 +203,13 @@ def parse_message(message: str, task: str | None) -> str:
         names = no_value.group(1).split(" (")[0].split(", ")
         return f"--{names[0].replace('_', '-')} needs a value"
     return message
+
+
+def _nearest(token: str, names: Iterable[str]) -> str | None:
+    import difflib
+
+    near = difflib.get_close_matches(token, list(names), n=1, cutoff=0.6)
+    return near[0] if near else None
 
 
 def _asked_about(task: str | None, argv: list[str]) -> dict[str, Any]:

@@ -40,6 +40,7 @@ def record_learn(c: Context, **given: Any) -> None:
 
 def run_record(c: Context, console: Console, flags: Flags) -> None:
     """Resolve the options, record, print."""
+    from learnlib.rules.learn_state import LEARN_STATUSES
     from learnlib.tasks import options as opt
     from learnlib.tasks.client import github
     from learnlib.tasks.config import read_settings
@@ -51,7 +52,7 @@ def run_record(c: Context, console: Console, flags: Flags) -> None:
     settings = read_settings(c.config, warn=console.warning)
     request = RecordRequest(
         issue_number=opt.positive_int(flags["issue"], "--issue"),
-        status=opt.given(flags["status"], "--status").strip(),
+        status=opt.flag_value(flags["status"], "--status", opt.choice(LEARN_STATUSES)) or "",
         run_id=opt.flag_value(flags["run_id"], "--run-id", opt.run_id),
         learn_plan_issue=opt.flag_value(flags["learn_plan_issue"], "--learn-plan-issue", opt.count),
         learn_plan_pr=opt.flag_value(flags["learn_plan_pr"], "--learn-plan-pr", opt.count),

@@ -7,9 +7,26 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from learnlib.gh.runner import GitHubCli
+    from learnlib.tasks import Flags
+    from learnlib.tasks.config import Settings
     from learnlib.tasks.console import Console
     from learnlib.timing.follow import RunOutcome
     from learnlib.usecases.trigger import TriggerResult
+
+
+def check_wait(flags: Flags) -> None:
+    """--wait-timeout means nothing without --wait: a usage error, not a silent no-op."""
+    from learnlib.tasks.errors import UsageError
+
+    if flags["wait_timeout"] is not None and not flags.on("wait"):
+        raise UsageError("--wait-timeout needs --wait")
+
+
+def wait_timeout(flags: Flags, settings: Settings) -> float:
+    """--wait-timeout, else learn.wait_timeout: seconds, a finite number > 0."""
+    from learnlib.tasks import options as opt
+
+    return opt.configured(flags, "wait_timeout", settings, "learn.wait_timeout", opt.seconds)
 
 
 def follow_trigger(

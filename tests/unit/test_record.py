@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 import pytest
 
@@ -138,9 +139,18 @@ def test_task_usage_errors_exit_2(
     assert (got, payload["error_type"]) == (code, "invalid_option")
 
 
-def test_task_refusal_exits_1(capsys: pytest.CaptureFixture[str], gh_fake: FakeGh) -> None:
-    code, payload, _ = run_task(capsys, "record-learn", "--issue", "1", "--status", "done")
-    assert (code, payload["error_type"]) == (1, "invalid_learn_status")
+@pytest.mark.parametrize("status", ["done", "null", "None"])
+def test_a_status_outside_erks_six_is_a_bad_choice_of_option(
+    capsys: pytest.CaptureFixture[str], fp: Any, status: str
+) -> None:
+    """Like every other bad choice: exit 2, invalid_option, the six listed (null is not one)."""
+    code, payload, _ = run_task(capsys, "record-learn", "--issue", "1", "--status", status)
+    assert (code, payload["error_type"]) == (2, "invalid_option")
+    assert payload["error"] == (
+        "--status must be one of not_started, pending, completed_no_plan, completed_with_plan, "
+        f"pending_review, plan_completed, got {status!r}"
+    )
+    assert not fp.calls  # refused before gh is asked anything
 
 
 def test_a_real_run_id_past_2_31_is_accepted_by_the_task(

@@ -205,7 +205,7 @@ def learnlib(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[
         ),
         (("trigger-async-learn", "--issue=1", "--issue=2"), "--issue was given more than once"),
         (("sandbox", "--port"), "--port needs a value"),
-        (("no-such-task",), "unexpected value 'no-such-task'"),
+        (("no-such-task",), "unknown task 'no-such-task'"),
     ],
 )
 def test_a_command_line_that_does_not_parse_is_one_json_object_and_exit_2(
@@ -791,7 +791,9 @@ def test_a_config_file_that_is_not_a_mapping_is_one_json_error_naming_it(
     assert "Traceback" not in err and payload["issue_number"] == 12
 
 
-@pytest.mark.parametrize("text", ["- a\n", "learn: 5\n", "learn: [\n", "learn:\n  deadline: {a: 1}\n"])
+@pytest.mark.parametrize(
+    "text", ["- a\n", "learn: 5\n", "learn: [\n", "learn:\n  deadline: {a: 1}\n"]
+)
 def test_a_bad_user_config_file_does_not_break_version_help_or_list(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -841,7 +843,7 @@ def test_a_missing_f_file_is_an_error_naming_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     missing = tmp_path / "missing.yaml"
-    code, payload, err = learnlib(capsys, "-f", str(missing), "learn-status")
+    code, payload, _err = learnlib(capsys, "-f", str(missing), "learn-status")
     assert code == 2 and payload["error_type"] == "invalid_config"
     assert payload["error"] == f"the configuration file {missing} (-f) does not exist"
 
@@ -865,3 +867,53 @@ def test_unknown_sections_and_variables_are_warned_about(
         "warning: unknown environment variable LEARNLIB_LEARN_WORKFLW is ignored",
         "warning: unknown configuration key learn.on_lnd is ignored",
     ]
+
+
+# --------------------------------------------------------------- one task, named right
+
+
+def test_a_second_task_name_is_refused(capsys: pytest.CaptureFixture[str], fp: Any) -> None:
+    code, payload, _err = learnlib(
+        capsys, "trigger-async-learn", "--issue", "5406", "--sandbox", "learn-status"
+    )
+    assert code == 2 and payload["error_type"] == "invalid_option"
+    assert payload["issue_number"] == 5406 and "one task at a time" in payload["error"]
+    assert "learn-status" in payload["error"] and not fp.calls
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["trigger-asnyc-learn", "--issue", "5"], "did you mean trigger-async-learn?"),
+        (["lnd"], "did you mean land?"),
+        (["bogus-task"], "`learnlib --list` lists the tasks"),
+    ],
+)
+def test_a_typo_in_a_task_name_is_an_unknown_task(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    code, payload, _ = learnlib(capsys, *argv)
+    assert code == 2 and payload["error_type"] == "invalid_option"
+    assert payload["error"].startswith(f"unknown task {argv[0]!r}") and words in payload["error"]
+
+
+@pytest.mark.parametrize("task", [["trigger-async-learn", "--issue", "5"], ["land", "--pr", "7"]])
+def test_wait_timeout_without_wait_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], fp: Any, task: list[str]
+) -> None:
+    code, payload, _ = learnlib(capsys, *task, "--wait-timeout", "60")
+    assert code == 2 and payload["error"] == "--wait-timeout needs --wait"
+    assert not fp.calls
+
+
+def test_a_tiny_gh_timeout_is_reported_as_given(fp: Any, tmp_path: Path) -> None:
+    from learnlib.gh.issues import read_issue_body
+    from learnlib.gh.runner import GhTimeout, GitHubCli, RetryPolicy
+
+    slow = tmp_path / "gh"
+    slow.write_text("#!/bin/sh\nexec sleep 5\n")
+    slow.chmod(0o755)
+    fp.allow_unregistered(True)  # run the real slow script
+    gh = GitHubCli(executable=str(slow), timeout=0.001, retry=RetryPolicy(attempts=1))
+    with pytest.raises(GhTimeout, match=r"within 0\.001 s"):
+        read_issue_body(gh, 1)
