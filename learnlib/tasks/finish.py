@@ -35,12 +35,12 @@ def stop(payload: dict[str, Any], code: int = EXIT_FAILED) -> NoReturn:
     raise Exit(code=code)
 
 
-def fail(payload: dict[str, Any], error: str, error_type: str, detail: str, code: int) -> None:
+def fail(payload: dict[str, Any], error: str, error_type: str, detail: str, code: int) -> NoReturn:
     """End with ``payload`` (what the task asked about) marked failed: the triple, the code."""
-    finish({**payload, "success": False, **failure(error, error_type, detail)}, code)
+    stop({**payload, "success": False, **failure(error, error_type, detail)}, code)
 
 
-def interrupted(payload: dict[str, Any], detail: str = "") -> None:
+def interrupted(payload: dict[str, Any], detail: str = "") -> NoReturn:
     """Ctrl-C: one clear line, one JSON object, exit 130."""
     say("error: interrupted (Ctrl-C)" + (f"; {detail}" if detail else ""))
     fail(payload, ERROR_INTERRUPTED, "interrupted", detail, EXIT_INTERRUPTED)

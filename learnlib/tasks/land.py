@@ -63,7 +63,7 @@ def run_land(c: Context, console: Console, flags: Flags) -> None:
     from learnlib.tasks.console import say
     from learnlib.tasks.finish import finish
     from learnlib.tasks.render import land_payload
-    from learnlib.tasks.wait import check_wait, follow_trigger, wait_timeout, waited
+    from learnlib.tasks.wait import check_wait, follow, wait_timeout, waited
     from learnlib.usecases.land import land_pull_request
 
     check_wait(flags)
@@ -80,15 +80,14 @@ def run_land(c: Context, console: Console, flags: Flags) -> None:
     with github(settings, repository, sandbox=flags.on("sandbox"), console=console) as gh:
         result = land_pull_request(gh, options, ask=ask, progress=console.progress)
         tell(result, console)
-        follow = flags.on("wait") and not result.interrupted
-        followed = follow_trigger(gh, result.learn, timeout, console.progress) if follow else None
-    write_land_outputs(result, warn=say)
-    payload = land_payload(result)
+        write_land_outputs(result, warn=say)
+        payload = land_payload(result)
+        if flags.on("wait") and result.success and not result.interrupted:
+            outcome = follow(gh, result.learn, timeout, console, stopped=lambda: payload)
+            payload = waited(payload, outcome, console)
     if result.interrupted:
         console.error("interrupted (Ctrl-C) after the merge; async learn was skipped")
         return finish(payload, EXIT_INTERRUPTED)
-    if flags.on("wait") and result.success:
-        payload = waited(payload, followed, console)
     return finish(payload, 0 if payload["success"] else 1)
 
 

@@ -59,7 +59,7 @@ def run_trigger(c: Context, console: Console, flags: Flags) -> None:
     from learnlib.tasks.console import say
     from learnlib.tasks.finish import finish
     from learnlib.tasks.render import trigger_payload
-    from learnlib.tasks.wait import check_wait, follow_trigger, wait_timeout, waited
+    from learnlib.tasks.wait import check_wait, follow, wait_timeout, waited
     from learnlib.usecases.trigger import trigger_plan
 
     issue_number, pr_number = issue_or_pr(flags["issue"], flags["pr"])
@@ -73,13 +73,11 @@ def run_trigger(c: Context, console: Console, flags: Flags) -> None:
             issue_number = plan_of_pr(gh, pr_number, console)
         result = trigger_plan(gh, issue_number, learn, progress=console.progress)
         tell(result, console)
-        followed = (
-            follow_trigger(gh, result, timeout, console.progress) if flags.on("wait") else None
-        )
-    write_actions_outputs(result, warn=say)
-    payload = trigger_payload(result, pr_number)
-    if flags.on("wait"):
-        payload = waited(payload, followed, console)
+        write_actions_outputs(result, warn=say)
+        payload = trigger_payload(result, pr_number)
+        if flags.on("wait"):
+            outcome = follow(gh, result, timeout, console, stopped=lambda: payload)
+            payload = waited(payload, outcome, console)
     finish(payload, 0 if payload["success"] else 1)
 
 

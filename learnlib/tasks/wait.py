@@ -41,6 +41,26 @@ def follow_trigger(
     return follow_run(gh, result.run_id, timeout=timeout, progress=progress)
 
 
+STOPPED = "stopped waiting for the learn run; the dispatch and the plan header stand"
+
+
+def follow(
+    gh: GitHubCli,
+    trigger: TriggerResult | None,
+    timeout: float,
+    console: Console,
+    stopped: Callable[[], dict[str, Any]],
+) -> RunOutcome | None:
+    """:func:`follow_trigger`; Ctrl-C while waiting ends the task (exit 130) with ``stopped()``,
+    the task's object as it stands: the dispatch happened, its run id is kept."""
+    from learnlib.tasks.finish import interrupted
+
+    try:
+        return follow_trigger(gh, trigger, timeout, console.progress)
+    except KeyboardInterrupt:
+        interrupted(stopped(), STOPPED)
+
+
 def waited(payload: dict[str, Any], outcome: RunOutcome | None, console: Console) -> dict[str, Any]:
     """The task's JSON with how the run ended; an `error:` line when it did not succeed."""
     from learnlib.tasks.render import with_wait

@@ -917,3 +917,49 @@ def test_a_tiny_gh_timeout_is_reported_as_given(fp: Any, tmp_path: Path) -> None
     gh = GitHubCli(executable=str(slow), timeout=0.001, retry=RetryPolicy(attempts=1))
     with pytest.raises(GhTimeout, match=r"within 0\.001 s"):
         read_issue_body(gh, 1)
+
+
+# --------------------------------------------------------------- Ctrl-C while --wait follows
+
+
+def test_ctrl_c_while_waiting_keeps_the_dispatch_in_the_json(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ctrl_c(*_: Any, **__: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("learnlib.timing.follow.follow_run", ctrl_c)
+    url = "https://github.com/o/r/actions/runs/4242"
+    gh_fake.issue_view(12)
+    gh_fake.workflow_run(12, stdout=url + "\n")
+    gh_fake.issue_body(12, PLAN_BODY)
+    gh_fake.issue_edit(12)
+    code, payload, err = learnlib(capsys, "trigger-async-learn", "--issue", "12", "--wait")
+    assert code == 130 and payload["error_type"] == "interrupted"
+    assert payload["workflow_triggered"] is True and payload["run_id"] == 4242
+    assert payload["workflow_run_url"] == url and payload["success"] is False
+    assert "Header written" in err and "stopped waiting" in payload["detail"]
+
+
+def test_ctrl_c_while_land_waits_keeps_the_merge_and_the_dispatch(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnlib.usecases.land import LandResult
+    from learnlib.usecases.trigger import TriggerResult
+
+    def ctrl_c(*_: Any, **__: Any) -> None:
+        raise KeyboardInterrupt
+
+    learned = TriggerResult(
+        issue_number=5406, success=True, workflow="learn-async.yml", workflow_triggered=True,
+        run_id=4242, workflow_run_url="https://github.com/o/r/actions/runs/4242",
+    )  # fmt: skip
+    landed = LandResult(
+        success=True, merged=True, merge_method="squash", pr_number=7, plan_issue=5406,
+        learn=learned,
+    )  # fmt: skip
+    monkeypatch.setattr("learnlib.usecases.land.land_pull_request", lambda *_, **__: landed)
+    monkeypatch.setattr("learnlib.timing.follow.follow_run", ctrl_c)
+    code, payload, _ = learnlib(capsys, "land", "--pr", "7", "--learn", "--wait")
+    assert code == 130 and payload["error_type"] == "interrupted" and payload["merged"] is True
+    assert payload["learn"]["run_id"] == 4242 and payload["learn"]["workflow_triggered"] is True
