@@ -44,6 +44,7 @@ def learn_backlog(c: Context, **given: Any) -> None:
 def run_backlog(c: Context, console: Console, flags: Flags) -> None:
     """Resolve the options, work the backlog under a progress bar, print."""
     import sys
+    from contextlib import closing
 
     from learnlib.gh.runner import GhError
     from learnlib.tasks import options as opt
@@ -64,17 +65,15 @@ def run_backlog(c: Context, console: Console, flags: Flags) -> None:
     options = backlog_options(settings, flags)
     repository = opt.repository_of(flags, settings)
     bar = ProgressBar(sys.stderr)
-    failure: GhError | None = None
-    try:
-        with github(settings, repository, sandbox=flags.on("sandbox"), console=console) as gh:
+    try:  # the bar's line ends before anything else is said (the sandbox's edits, an error)
+        with (
+            github(settings, repository, sandbox=flags.on("sandbox"), console=console) as gh,
+            closing(bar),
+        ):
             result = work_backlog(gh, options, progress=bar)
     except GhError as error:
-        failure = error
-    finally:
-        bar.close()  # the bar's line ends before anything else is said
-    if failure is not None:
-        console.error(ERROR_LISTING, failure.detail)
-        stop(listing_failure(failure))
+        console.error(ERROR_LISTING, error.detail)
+        stop(listing_failure(error))
     say(backlog_summary_line(result))
     code = EXIT_INTERRUPTED if result.interrupted else 0 if result.success else 1
     finish(backlog_payload(result), code)

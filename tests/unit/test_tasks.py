@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -963,3 +964,40 @@ def test_ctrl_c_while_land_waits_keeps_the_merge_and_the_dispatch(
     code, payload, _ = learnlib(capsys, "land", "--pr", "7", "--learn", "--wait")
     assert code == 130 and payload["error_type"] == "interrupted" and payload["merged"] is True
     assert payload["learn"]["run_id"] == 4242 and payload["learn"]["workflow_triggered"] is True
+
+
+# --------------------------------------------------------------- learn-backlog's bar
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_backlog_bar_is_ended_before_anything_else_is_said(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sandbox says what it changed as the gh client closes: on a line of its own."""
+    from contextlib import contextmanager
+
+    from learnlib.gh.runner import GitHubCli
+    from learnlib.usecases.backlog import BacklogResult, Tick
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    @contextmanager
+    def client(*_: Any, **__: Any) -> Any:
+        yield GitHubCli()
+        print("sandbox: issue #1 body changed", file=sys.stderr)
+
+    def work(_: Any, __: Any, progress: Any) -> BacklogResult:
+        progress(Tick(total=1, done=1, dispatched=1, failed=0))
+        return BacklogResult(1, (1,), (1,), {}, (), ())
+
+    monkeypatch.setattr("learnlib.tasks.client.github", client)
+    monkeypatch.setattr("learnlib.usecases.backlog.work_backlog", work)
+    code, _, _ = learnlib(capsys, "learn-backlog")
+    lines = terminal.getvalue().split("\n")
+    assert code == 0 and "sandbox: issue #1 body changed" in lines, terminal.getvalue()
+    assert lines[-2].startswith("1 plans listed: 1 dispatched")
