@@ -52,7 +52,10 @@ SHARED = {
     "ref": value(
         "Git ref to run the workflow on (default: config learn.ref, else default branch)."
     ),
-    "sandbox": switch("Run against a local GitHub double seeded with demo plans (needs gh only)."),
+    "sandbox": switch(
+        "Run against a local GitHub double seeded with demo plans (needs gh and the sandbox "
+        "extra: pip install 'learnlib[sandbox]')."
+    ),
     "quiet": switch("Print no progress on stderr (warnings and errors still)."),
     "wait_timeout": value("Seconds --wait follows the run (default: config learn.wait_timeout)."),
 }
@@ -97,6 +100,8 @@ class LearnlibTask(Task[Any]):
 
     def arg_opts(self, name: str, default: str, taken_names: set[str]) -> dict[str, Any]:
         opts = super().arg_opts(name, default, taken_names)
+        if name in self.table:  # read, not popped as Invoke pops its help dict: a collection
+            opts["help"] = self.table[name].help  # parsed twice keeps its help
         short = SHORT_FLAGS.get(name)
         if short is not None and short not in taken_names:
             opts["names"] = [*opts["names"], short]
@@ -109,7 +114,6 @@ def learnlib_task(
     """``@task`` with learnlib's short flags; ``table`` declares the options (else the body's
     signature does, as for any Invoke task)."""
     if table:
-        options.setdefault("help", {name: option.help for name, option in table.items()})
         lists = set(options.get("iterable", ()))
         options.setdefault(
             "optional", [n for n, option in table.items() if not option.switch and n not in lists]

@@ -29,7 +29,12 @@ class Console:
         say(f"warning: {message}")
 
     def error(self, message: str, detail: str | None = None) -> None:
+        """An `error:` line, and what to do when gh found no repository here."""
+        from learnlib.tasks.render import repository_advice
+
         say(f"error: {message}" + (f" ({detail})" if detail else ""))
+        if (advice := repository_advice(detail)) is not None:
+            say(f"error: {advice}")
 
     def block(self, text: str) -> None:
         """A block of text (a diff), as it is."""

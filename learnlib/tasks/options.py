@@ -185,7 +185,10 @@ def configured(flags: Flags, name: str, settings: Settings, key: str, check: Che
 
 
 def repository_of(flags: Flags, settings: Settings) -> str:
-    """--repo, else learn.repo; empty lets gh resolve it."""
+    """--repo, else learn.repo (not with --sandbox: it names a real repository, the sandbox has
+    its own); empty lets gh resolve it."""
+    if flags.on("sandbox"):
+        return flag_value(flags["repo"], "--repo", repository) or ""
     return configured(flags, "repo", settings, "learn.repo", repository)
 
 

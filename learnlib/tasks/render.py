@@ -63,6 +63,24 @@ def failure(error: str | None, error_type: str | None, detail: str | None) -> di
     return {"error": error, "error_type": error_type, "detail": detail}
 
 
+# What gh says when it cannot tell the repository from the current directory.
+_NO_REPOSITORY = (
+    "not a git repository",
+    "no git remotes found",
+    "none of the git remotes configured for this repository point to a known github host",
+)
+REPOSITORY_ADVICE = (
+    "gh could not tell the repository from this directory: run learnlib in a clone of it, or "
+    "name it with --repo OWNER/NAME (or configuration learn.repo, or GH_REPO)"
+)
+
+
+def repository_advice(detail: str | None) -> str | None:
+    """What to do when gh found no GitHub repository here (learnlib works in any directory)."""
+    lowered = (detail or "").lower()
+    return REPOSITORY_ADVICE if any(text in lowered for text in _NO_REPOSITORY) else None
+
+
 def refusal(error: str, error_type: str, detail: str = "", **asked: Any) -> dict[str, Any]:
     """A task that ends before any result exists: what it asked about, then the failure."""
     return {**asked, "success": False, **failure(error, error_type, detail)}
@@ -87,20 +105,22 @@ def trigger_payload(result: TriggerResult, pr_number: int | None = None) -> dict
         payload["action"] = result.action
     if result.reason is not None:
         payload["reason"] = result.reason
-    advice = {"advice": text} if (text := trigger_advice(result)) is not None else {}
-    return _ending(payload, result, advice, {"diff": result.diff})
+    return _ending(payload, result, trigger_advice(result), {"diff": result.diff})
 
 
 def _ending(
     payload: dict[str, Any],
     result: TriggerResult | LandResult | RecordResult,
-    advice: dict[str, Any],
+    advice: str | None,
     dry_run: dict[str, Any],
 ) -> dict[str, Any]:
-    """What every result's object ends with: its failure (and ``advice``), a dry run's keys
-    (``dry_run`` true and the task's own), the warnings; each only when it applies."""
+    """What every result's object ends with: its failure and what to do about it (``advice``,
+    else the repository's), a dry run's keys (``dry_run`` true and the task's own), the
+    warnings; each only when it applies."""
     if not result.success:
-        payload |= failure(result.error, result.error_type, result.detail) | advice
+        payload |= failure(result.error, result.error_type, result.detail)
+        if (advice := advice or repository_advice(result.detail)) is not None:
+            payload["advice"] = advice
     if result.dry_run:
         payload |= {"dry_run": True, **dry_run}
     if result.warnings:
@@ -155,7 +175,7 @@ def land_payload(result: LandResult) -> dict[str, Any]:
         }
         if result.learn is None:
             payload["learn_skipped"] = result.learn_skipped
-    return _ending(payload, result, {}, {})
+    return _ending(payload, result, None, {})
 
 
 def record_payload(result: RecordResult) -> dict[str, Any]:
@@ -167,7 +187,7 @@ def record_payload(result: RecordResult) -> dict[str, Any]:
         "written": result.written,
         "changed": list(result.changed),
     }
-    return _ending(payload, result, {}, {"diff": result.diff})
+    return _ending(payload, result, None, {"diff": result.diff})
 
 
 def with_wait(payload: dict[str, Any], outcome: RunOutcome | None) -> dict[str, Any]:
@@ -220,7 +240,10 @@ def plan_payload(plan: PlanStatus) -> dict[str, Any]:
 
 def listing_failure(error: Any) -> dict[str, Any]:
     """The JSON object when gh could not list the plans or the runs (a GhError)."""
-    return refusal(ERROR_LISTING, error.kind, error.detail)
+    payload = refusal(ERROR_LISTING, error.kind, error.detail)
+    if (advice := repository_advice(error.detail)) is not None:
+        payload["advice"] = advice
+    return payload
 
 
 def backlog_payload(result: BacklogResult) -> dict[str, Any]:

@@ -1001,3 +1001,89 @@ def test_the_backlog_bar_is_ended_before_anything_else_is_said(
     lines = terminal.getvalue().split("\n")
     assert code == 0 and "sandbox: issue #1 body changed" in lines, terminal.getvalue()
     assert lines[-2].startswith("1 plans listed: 1 dispatched")
+
+
+# --------------------------------------------------------------- outside a GitHub checkout
+
+OUTSIDE = [
+    "failed to run git: fatal: not a git repository (or any of the parent directories): .git",
+    "no git remotes found",
+    "none of the git remotes configured for this repository point to a known GitHub host. "
+    "To tell gh about a new GitHub host, please use `gh auth login`",
+]
+
+
+@pytest.mark.parametrize("stderr", OUTSIDE)
+def test_outside_a_github_checkout_the_error_names_repo(
+    capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, stderr: str
+) -> None:
+    gh_fake.issue_view_fails(12, stderr=stderr + "\n")
+    code, payload, err = learnlib(capsys, "trigger-async-learn", "--issue", "12")
+    assert code == 1 and "--repo OWNER/NAME" in payload["advice"]
+    assert "error: " in err and "--repo OWNER/NAME" in err
+
+
+@pytest.mark.parametrize("stderr", OUTSIDE[:1])
+def test_outside_a_github_checkout_a_listing_names_repo(
+    capsys: pytest.CaptureFixture[str], fp: Any, stderr: str
+) -> None:
+    from learnlib.gh.issues import ISSUE_FIELDS
+
+    listing = ["gh", "issue", "list", "--label", "erk-plan", "--state", "open", "--limit", "500"]
+    fp.register([*listing, "--json", ISSUE_FIELDS], stderr=stderr + "\n", returncode=1)
+    fp.register(["gh", fp.any()], stdout="[]\n", occurrences=5)  # the runs, read beside
+    from tests.unit.conftest import may_not_be_called
+
+    may_not_be_called(fp, ["gh", fp.any()])
+    code, payload, err = learnlib(capsys, "learn-status", "--json")
+    assert code == 1 and "--repo OWNER/NAME" in payload["advice"] and "--repo OWNER/NAME" in err
+
+
+# --------------------------------------------------------------- --sandbox
+
+
+@pytest.mark.parametrize(
+    ("argv", "repo"),
+    [
+        (["trigger-async-learn", "--issue", "5406", "--sandbox"], ""),
+        (["learn-status", "--sandbox"], ""),
+        (["record-learn", "--issue", "5406", "--status", "pending", "--sandbox"], ""),
+        (["learn-backlog", "--sandbox"], ""),
+        (["land", "--pr", "7", "--sandbox"], ""),
+        (["learn-status", "--sandbox", "--repo", "learnlib-demo/other"], "learnlib-demo/other"),
+    ],
+)
+def test_sandbox_ignores_the_configured_repository(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    repo: str,
+) -> None:
+    """learn.repo names a real repository; the sandbox has its own (a --repo flag still counts)."""
+    from contextlib import contextmanager
+
+    asked: list[str] = []
+
+    @contextmanager
+    def client(_: Any, repository: str, **__: Any) -> Any:
+        asked.append(repository)
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setenv("LEARNLIB_LEARN_REPO", "my-org/real-plans")
+    monkeypatch.setattr("learnlib.tasks.client.github", client)
+    code, _, _ = learnlib(capsys, *argv)
+    assert code == 130 and asked == [repo]
+
+
+def test_every_sandbox_help_names_the_sandbox_extra(capsys: pytest.CaptureFixture[str]) -> None:
+    from learnlib.tasks.collection import ns
+    from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
+
+    program = LearnlibProgram(namespace=ns, name="learnlib", config_class=LearnlibConfig)
+    with_sandbox = [name for name in ns.task_names if "sandbox" in getattr(ns[name], "table", {})]
+    assert len(with_sandbox) == 5
+    for name in with_sandbox:
+        program.run(["learnlib", "--help", name], exit=False)
+        out = " ".join(capsys.readouterr().out.split())
+        assert "learnlib[sandbox]" in out and "gh only" not in out, name
