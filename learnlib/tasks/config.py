@@ -216,11 +216,15 @@ def unknown_variables(environ: Mapping[str, str], prefix: str = "LEARNLIB_") -> 
     return sorted(
         name
         for name in environ
-        if name.startswith(prefix) and name not in known and name not in NOT_CONFIGURATION
+        if name.startswith(prefix)
+        and name not in known | NOT_CONFIGURATION
+        and not name.startswith(f"{prefix}SANDBOX_")  # the sandbox's own knobs
     )
 
 
-NOT_CONFIGURATION = frozenset({"LEARNLIB_DEBUG"})  # variables learnlib reads that are no key
+# Variables learnlib's tools read that are no configuration key: the traceback switch, the
+# action's install directory, the test suite's linters switch.
+NOT_CONFIGURATION = frozenset({"LEARNLIB_DEBUG", "LEARNLIB_BIN", "LEARNLIB_REQUIRE_LINTERS"})
 
 
 def read_value(name: str, value: object, default: object, where: str = "") -> Any:

@@ -859,6 +859,7 @@ def test_unknown_sections_and_variables_are_warned_about(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LEARNLIB_LEARN_WORKFLW", "y.yml")
     monkeypatch.setenv("LEARNLIB_DEBUG", "")
+    monkeypatch.setenv("LEARNLIB_SANDBOX_QUERY_LOG", "")
     gh_fake.issue_view(12)
     code, payload, err = learnlib(capsys, "trigger-async-learn", "--issue", "12", "--dry-run")
     assert code == 0 and payload["workflow"] == "learn-async.yml"
