@@ -174,7 +174,7 @@ def rewrite_times(
 
 
 def discovery_delay(gh: str, delay: float, samples: int) -> float:
-    """Median seconds between a late run becoming visible and discover_run returning it."""
+    """Median seconds between a late run becoming visible and discover returning it."""
     results = []
     with sandbox(gh) as (double, env, _):
         client = GitHubCli(repo=DEMO_REPO, env=env)

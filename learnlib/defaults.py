@@ -28,6 +28,26 @@ BACKLOG_BACKOFF = 60.0  # first pause when GitHub's rate limit answers; doubles
 BACKLOG_BACKOFF_MAX = 900.0
 BACKLOG_RATE_LIMIT_ATTEMPTS = 5
 
+# The numbers of every wait (learnlib.rules.schedule.Schedule); not configuration keys.
+BACKOFF_GROWTH = 2.0  # every backoff doubles
+GH_RETRY_ATTEMPTS = 4  # a transient gh failure: 4 tries, 0.25 s doubling to 4 s between them
+GH_RETRY_FIRST = 0.25
+GH_RETRY_LONGEST = 4.0
+PATIENT_RETRY_ATTEMPTS = 8  # learn-backlog's gh calls: 1 s doubling to 30 s, 8 tries
+PATIENT_RETRY_FIRST = 1.0
+PATIENT_RETRY_LONGEST = 30.0
+FOLLOW_STEPS = (1.0, 2.0, 3.0, 5.0, 8.0)  # --wait looks at the run after these waits,
+FOLLOW_LONGEST = 10.0  # then every 10 s
+FOLLOW_NOT_FOUND_GRACE = 10.0  # a run id gh just printed may 404 for a moment
+POLL_MAX = 25  # run discovery: at most 25 listings,
+POLL_FAST_GAP = 0.35  # every 0.35 s for the first 5 s after the dispatch,
+POLL_FAST_UNTIL = 5.0
+POLL_SLOW_FIRST = 0.7  # then gaps from 0.7 s growing by 1.3, the last listing at the timeout
+POLL_SLOW_GROWTH = 1.3
+DISPATCH_ATTEMPTS = 3  # a transient dispatch failure is retried when no run shows it happened
+DISPATCH_CONFIRM_TIMEOUT = 3.0  # seconds to look for the run of a failed dispatch
+CLOCK_SKEW = 10.0  # seconds a run's created_at may precede the dispatch on our clock
+
 DEFAULTS: dict[str, Any] = {
     "learn": {
         "workflow": WORKFLOW,

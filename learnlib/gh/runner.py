@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from learnlib import defaults
+from learnlib.rules.schedule import Schedule
 
 T = TypeVar("T")
 
@@ -195,20 +196,13 @@ class Deadline:
         return self.remaining() <= 0.0
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Backoff for transient failures: attempts in all, first wait, growth, longest wait."""
-
-    attempts: int = 4
-    first_wait: float = 0.25
-    growth: float = 2.0
-    longest_wait: float = 4.0
-
-    def wait_before(self, attempt: int, error: GhError) -> float:
-        """Seconds before ``attempt`` (2, 3, ...); gh's Retry-After wins when it shows one."""
-        if error.retry_after is not None:
-            return error.retry_after
-        return min(self.longest_wait, self.first_wait * self.growth ** (attempt - 2))
+#: Transient gh failures: 4 tries, waits of 0.25 s doubling to 4 s (gh's Retry-After wins).
+RETRY = Schedule(
+    first=defaults.GH_RETRY_FIRST,
+    growth=defaults.BACKOFF_GROWTH,
+    longest=defaults.GH_RETRY_LONGEST,
+    attempts=defaults.GH_RETRY_ATTEMPTS,
+)
 
 
 @dataclass
@@ -220,7 +214,7 @@ class GitHubCli:
     deadline: Deadline = field(default_factory=lambda: Deadline(defaults.DEADLINE))
     executable: str = "gh"
     env: Mapping[str, str] | None = None
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    retry: Schedule = RETRY
     sleep: Callable[[float], None] = time.sleep
 
     def run(
@@ -271,9 +265,11 @@ class GitHubCli:
                 return self._run_once(args, action=action, stdin=stdin, with_repo=with_repo)
             except GhError as error:
                 attempt += 1
-                if not (retry and error.transient and attempt <= self.retry.attempts):
+                if not (retry and error.transient and self.retry.allows(attempt)):
                     raise
-                wait = self.retry.wait_before(attempt, error)
+                wait = (
+                    self.retry.wait(attempt - 2) if error.retry_after is None else error.retry_after
+                )
                 if wait >= self.deadline.remaining():
                     raise
                 self.sleep(wait)

@@ -18,7 +18,8 @@ _RUN_URL = re.compile(r"^(https?://\S+/actions/runs/(\d+))\s*$", re.MULTILINE)
 def dispatch_workflow(
     gh: GitHubCli, workflow: str, inputs: Mapping[str, str], *, ref: str | None = None
 ) -> Dispatch:
-    """`gh workflow run W -f k=v ... [--ref REF]`. Never retried here: see learn.dispatch."""
+    """`gh workflow run W -f k=v ... [--ref REF]`. Never retried here: see
+    learnlib.usecases.dispatch.dispatch_learn."""
     action = f"dispatching workflow {workflow}"
     for value in (workflow, ref or ""):
         if value.startswith(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from enum import StrEnum
 
 from learnlib.rules import plan_header
 
@@ -16,7 +17,7 @@ LEARNED = ("completed_no_plan", "completed_with_plan", "pending_review", "plan_c
 LEARN_STATUSES = (NOT_STARTED, PENDING, *LEARNED)
 
 
-class Stage:
+class Stage(StrEnum):
     """What a header's learn_status says: never learned, a run dispatched, learned, or invalid."""
 
     NEVER = "never"
@@ -25,7 +26,7 @@ class Stage:
     INVALID = "invalid"
 
 
-def stage(status: object) -> str:
+def stage(status: object) -> Stage:
     """Absent, null, blank and ``not_started`` mean never learned; any unknown value is invalid."""
     if plan_header.is_empty(status) or status == NOT_STARTED:
         return Stage.NEVER

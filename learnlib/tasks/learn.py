@@ -97,8 +97,8 @@ def plan_of_pr(gh: GitHubCli, pr_number: int, console: Console) -> int:
     """The plan issue of a merged pull request; a refusal ends the task (exit 1)."""
     from learnlib.tasks.finish import stop
     from learnlib.tasks.render import trigger_refusal_payload
+    from learnlib.usecases.failures import Refusal
     from learnlib.usecases.land import plan_of_merged_pr
-    from learnlib.usecases.trigger import Refusal
 
     console.progress(f"Reading pull request #{pr_number}")
     try:

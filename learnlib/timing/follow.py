@@ -1,4 +1,4 @@
-"""Follow a workflow run to its end with `gh run view`: short waits first, then one look a 10 s.
+"""Follow a workflow run to its end with `gh run view`: short waits first, then one look every 10 s.
 
 No printing: each status change goes to the progress callback, the end is a frozen RunOutcome.
 The clock and the sleep are injected, so the waiting rules are tested without waiting.
@@ -7,24 +7,25 @@ The clock and the sleep are injected, so the waiting rules are tested without wa
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from learnlib import defaults
 from learnlib.gh.runner import Deadline, GhError, GhNotFound, GitHubCli
-
-Progress = Callable[[str], None]
+from learnlib.rules.schedule import Schedule
+from learnlib.timing import Progress, silent
 
 #: Waits between looks at the run: short at first (a learn run may be quick), then every 10 s.
-FOLLOW_WAITS = (1.0, 2.0, 3.0, 5.0, 8.0)
-LONGEST_WAIT = 10.0
+FOLLOW = Schedule(first=defaults.FOLLOW_LONGEST, growth=1.0, steps=defaults.FOLLOW_STEPS)
+
 #: A run id gh just printed may 404 for a moment while GitHub catches up.
-NOT_FOUND_GRACE = 10.0
+NOT_FOUND_GRACE = defaults.FOLLOW_NOT_FOUND_GRACE
 
 SUCCEEDED = "success"
 #: Error types of a wait that did not end in success.
 RUN_FAILED = "learn_run_failed"
-WAIT_TIMEOUT = "wait_timeout"
+TIMED_OUT = "wait_timeout"
 RUN_NOT_FOUND = "run_not_found"
 
 
@@ -59,23 +60,12 @@ class RunOutcome:
         return self.error_type is None
 
 
-def follow_waits() -> Iterator[float]:
-    """1, 2, 3, 5, 8 s, then 10 s for ever."""
-    yield from FOLLOW_WAITS
-    while True:
-        yield LONGEST_WAIT
-
-
-def _silent(_: str) -> None:
-    return None
-
-
 def follow_run(
     gh: GitHubCli,
     run_id: int | None,
     *,
     timeout: float,
-    progress: Progress = _silent,
+    progress: Progress = silent,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     view: Viewer | None = None,
@@ -99,38 +89,61 @@ def follow_run(
     # The task's deadline is for its gh calls, not for a wait that may last half an hour.
     gh = replace(gh, deadline=Deadline(timeout + gh.timeout, clock))
     outcome = RunOutcome(run_id=run_id)
-    waits = follow_waits()
+    waits = FOLLOW.waits()
     while True:
         outcome = replace(outcome, looks=outcome.looks + 1)
-        try:
-            run = look(gh, run_id)
-        except GhNotFound as error:
-            if clock() - start >= NOT_FOUND_GRACE:
-                return replace(
-                    outcome,
-                    error_type=RUN_NOT_FOUND,
-                    detail=f"run {run_id} was not found: {error.detail}",
-                )
-        except GhError as error:
-            if not error.transient:
-                return replace(
-                    outcome,
-                    error_type=error.kind,
-                    detail=f"could not look at run {run_id}: {error.detail}",
-                )
-            progress(f"Run {run_id}: could not look at it ({error.detail}); trying again")
-        else:
-            changed = (run.status, run.conclusion) != (outcome.status, outcome.conclusion)
-            outcome = replace(outcome, status=run.status, conclusion=run.conclusion, url=run.url)
-            if changed:
-                progress(f"Run {run_id}: {_shown(run.status, run.conclusion)} ({run.url})")
-            if run.status == "completed":
-                return _ended(outcome)
+        ended = _look_once(
+            gh,
+            run_id,
+            outcome,
+            look,
+            progress=progress,
+            past_grace=lambda: clock() - start >= NOT_FOUND_GRACE,
+        )
+        if ended.error_type is not None or ended.status == "completed":
+            return ended
+        outcome = ended
         wait = next(waits)
         now = clock()
         if now >= end:
             return _timed_out(outcome, timeout)
         sleep(min(wait, end - now))
+
+
+def _look_once(
+    gh: GitHubCli,
+    run_id: int,
+    outcome: RunOutcome,
+    look: Viewer,
+    *,
+    progress: Progress,
+    past_grace: Callable[[], bool],
+) -> RunOutcome:
+    """One `gh run view`: the run as it now stands, ended (completed, or an error type) or not."""
+    try:
+        run = look(gh, run_id)
+    except GhNotFound as error:
+        if past_grace():
+            return replace(
+                outcome,
+                error_type=RUN_NOT_FOUND,
+                detail=f"run {run_id} was not found: {error.detail}",
+            )
+        return outcome
+    except GhError as error:
+        if not error.transient:
+            return replace(
+                outcome,
+                error_type=error.kind,
+                detail=f"could not look at run {run_id}: {error.detail}",
+            )
+        progress(f"Run {run_id}: could not look at it ({error.detail}); trying again")
+        return outcome
+    changed = (run.status, run.conclusion) != (outcome.status, outcome.conclusion)
+    outcome = replace(outcome, status=run.status, conclusion=run.conclusion, url=run.url)
+    if changed:
+        progress(f"Run {run_id}: {_shown(run.status, run.conclusion)} ({run.url})")
+    return _ended(outcome) if run.status == "completed" else outcome
 
 
 def _ended(outcome: RunOutcome) -> RunOutcome:
@@ -147,7 +160,7 @@ def _timed_out(outcome: RunOutcome, timeout: float) -> RunOutcome:
     where = _shown(outcome.status, outcome.conclusion) if outcome.status else "not seen yet"
     return replace(
         outcome,
-        error_type=WAIT_TIMEOUT,
+        error_type=TIMED_OUT,
         detail=f"run {outcome.run_id} had not ended after {timeout:g} s (it was {where}); "
         "the dispatch and the plan header stand",
     )

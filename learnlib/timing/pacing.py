@@ -15,9 +15,10 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 from learnlib import defaults
+from learnlib.rules.schedule import Schedule
 
 I = TypeVar("I")  # noqa: E741 - an item
 R = TypeVar("R")  # a result
@@ -57,6 +58,14 @@ class RateLimiter:
             return slot - now
 
 
+#: The pause when GitHub's rate limit answers: 60 s, doubling to 15 min (learn.backlog's keys).
+BACKOFF = Schedule(
+    first=defaults.BACKLOG_BACKOFF,
+    growth=defaults.BACKOFF_GROWTH,
+    longest=defaults.BACKLOG_BACKOFF_MAX,
+)
+
+
 class PauseGate:
     """One pause for every worker when GitHub says "rate limit", with a backoff that doubles.
 
@@ -64,17 +73,10 @@ class PauseGate:
     after the last pause began can start a longer one. A success of such a request resets it.
     """
 
-    def __init__(
-        self,
-        clock: Clock,
-        *,
-        first: float = defaults.BACKLOG_BACKOFF,
-        growth: float = 2.0,
-        longest: float = defaults.BACKLOG_BACKOFF_MAX,
-    ) -> None:
+    def __init__(self, clock: Clock, backoff: Schedule = BACKOFF) -> None:
         self._clock = clock
-        self.first, self.growth, self.longest = first, growth, longest
-        self._next = first
+        self.backoff = backoff
+        self._episodes = 0  # pauses in a row, since the last success
         self._until = float("-inf")
         self._tripped_at = float("-inf")
         self._lock = threading.Lock()
@@ -89,15 +91,15 @@ class PauseGate:
             now = self._clock.now()
             if started_at > self._tripped_at:
                 self._tripped_at = now
-                self._until = max(self._until, now + self._next)
-                self._next = min(self.longest, self._next * self.growth)
+                self._until = max(self._until, now + self.backoff.wait(self._episodes))
+                self._episodes += 1
             return max(0.0, self._until - now)
 
     def clear(self, started_at: float) -> None:
         """A request started at ``started_at`` got through: a later limit starts short again."""
         with self._lock:
             if started_at > self._tripped_at:
-                self._next = self.first
+                self._episodes = 0
 
 
 @contextmanager
@@ -117,11 +119,15 @@ def _interrupts_stop(on_interrupt: Callable[[], None]) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+PaceKind = Literal["done", "rate_limited", "waiting"]
+
+
 @dataclass(frozen=True)
 class PaceEvent(Generic[I, R]):
-    """What the pool tells its observer: ``started``, ``done``, ``rate_limited``, ``waiting``."""
+    """What the pool tells its observer: an item ``done``, ``rate_limited`` (it goes back to the
+    queue), or every worker ``waiting`` out a pause."""
 
-    kind: str
+    kind: PaceKind
     item: I | None = None
     result: R | None = None
     wait: float = 0.0
@@ -217,7 +223,6 @@ class Pool(Generic[I, R]):
                 with lock:
                     queue.appendleft(index)
                 continue
-            self.on_event(PaceEvent("started", item))
             started = self.clock.now()
             result = self.work(item)
             with lock:

@@ -9,8 +9,9 @@ workflow has no run-name; more than one candidate means we cannot tell: no run, 
 A run matched by time alone is confirmed by one more listing a moment later (:func:`_confirmed`):
 runs appear seconds after their dispatch, so a concurrent trigger's run may be listed before ours.
 
-When to look (:func:`poll_offsets`): every 0.35 s for the first 5 s after the dispatch, so a run
-that appears then is seen within 0.6 s, then at growing intervals; at most 25 listings in 30 s.
+When to look (:func:`poll_offsets`, on the :data:`POLLS` schedule): every 0.35 s for the first 5 s
+after the dispatch, so a run that appears then is seen within 0.6 s, then at growing intervals, the
+last at the timeout; at most 25 listings in 30 s.
 """
 
 from __future__ import annotations
@@ -19,24 +20,25 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from learnlib import defaults
 from learnlib.gh.runner import GitHubCli
 from learnlib.gh.runs import list_runs
 from learnlib.rules.decision import DISPATCH_EVENT, names_issue
 from learnlib.rules.records import WorkflowRun
+from learnlib.rules.schedule import Schedule
+from learnlib.timing import Progress, silent
 
-Progress = Callable[[str], None]
-
-MAX_POLLS = 25
-FAST_UNTIL = 5.0
-FAST_GAP = 0.35
+#: The waits between listings: 0.35 s until 5 s have passed, then growing gaps.
+POLLS = Schedule(
+    first=defaults.POLL_SLOW_FIRST,
+    growth=defaults.POLL_SLOW_GROWTH,
+    steps=(defaults.POLL_FAST_GAP,)
+    * math.ceil(defaults.POLL_FAST_UNTIL / defaults.POLL_FAST_GAP - 1e-9),
+)
 _ANY_ISSUE = re.compile(r"#[0-9]")
-
-
-def _silent(_: str) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class RunQuery:
     since: datetime
     distinct_id: str | None = None
     known: frozenset[int] = frozenset()  # run ids listed before the dispatch
-    clock_skew: float = 10.0
+    clock_skew: float = defaults.CLOCK_SKEW
 
 
 @dataclass(frozen=True)
@@ -65,51 +67,40 @@ class Match:
 
 
 def poll_offsets(
-    timeout: float,
-    *,
-    max_polls: int = MAX_POLLS,
-    fast_until: float = FAST_UNTIL,
-    fast_gap: float = FAST_GAP,
+    timeout: float, *, schedule: Schedule = POLLS, max_polls: int = defaults.POLL_MAX
 ) -> tuple[float, ...]:
-    """Seconds after the start at which to list runs: a fast phase, then growing gaps.
-
-    The fast phase polls every ``fast_gap`` until one poll at or past ``fast_until``; the polls
-    left are spread over the rest of ``timeout`` with gaps growing geometrically from
-    ``fast_gap``, the last one at ``timeout``. Never more than ``max_polls``.
+    """Seconds after the start at which to list runs: at 0, then after each of ``schedule``'s
+    waits (its growing ones stretched so that ``max_polls`` listings reach ``timeout``), never
+    more than ``max_polls``; the last one lands on ``timeout``, moved there when the gap to it
+    would be shorter than the one before (the gaps never shrink).
     """
     if timeout < 0 or max_polls <= 0:
         return ()
-    fast = [k * fast_gap for k in range(math.ceil(fast_until / fast_gap) + 1)]
-    offsets = [t for t in fast if t <= timeout][:max_polls]
-    span = timeout - offsets[-1]
-    # never closer than the fast phase's gap; the last poll lands on the timeout
-    left = min(max_polls - len(offsets), math.floor(span / fast_gap + 1e-9))
-    if left <= 0:
-        return tuple(round(t, 6) for t in offsets)
-    ratio = _growth(fast_gap, left, span)
-    at = offsets[-1]
-    for k in range(1, left + 1):
-        at += fast_gap * ratio**k if ratio > 1.0 else span / left
-        offsets.append(min(at, timeout))
-    offsets[-1] = timeout
+    offsets = [0.0]
+    for wait in _stretched(schedule, timeout, max_polls).waits():
+        at = offsets[-1] + wait
+        if len(offsets) >= max_polls or at >= timeout - 1e-9:
+            break
+        offsets.append(at)
+    if timeout > offsets[-1]:
+        before = offsets[-1] - offsets[-2] if len(offsets) > 1 else 0.0
+        if len(offsets) < max_polls and timeout - offsets[-1] >= before:
+            offsets.append(timeout)
+        elif len(offsets) > 1:
+            offsets[-1] = timeout
     return tuple(round(t, 6) for t in offsets)
 
 
-def _growth(first: float, count: int, span: float) -> float:
-    """The ratio r with first * (r + r^2 + ... + r^count) == span, or 1.0 when even gaps do."""
-
-    def total(r: float) -> float:
-        return sum(first * r**k for k in range(1, count + 1))
-
-    if total(1.0) >= span:
-        return 1.0
-    low, high = 1.0, 2.0
-    while total(high) < span:
-        high *= 2
-    for _ in range(60):
-        mid = (low + high) / 2
-        low, high = (mid, high) if total(mid) < span else (low, mid)
-    return high
+def _stretched(schedule: Schedule, timeout: float, max_polls: int) -> Schedule:
+    """``schedule`` with its growing waits scaled up (never down) to span the time the fixed
+    steps leave, when ``max_polls`` listings would otherwise end before ``timeout``."""
+    fixed = schedule.steps[: max_polls - 1]
+    left = max_polls - 1 - len(fixed)
+    growing = sum(schedule.wait(len(schedule.steps) + k) for k in range(left))
+    span = timeout - sum(fixed)
+    if left <= 0 or growing <= 0 or span <= growing:
+        return schedule
+    return replace(schedule, first=schedule.first * span / growing)
 
 
 def discover(
@@ -118,7 +109,7 @@ def discover(
     query: RunQuery,
     *,
     timeout: float,
-    progress: Progress = _silent,
+    progress: Progress = silent,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Match:
@@ -163,21 +154,6 @@ def _confirmed(
         return match
     rivals = again.ambiguous or tuple(r for r in (match.run, again.run) if r is not None)
     return Match(ambiguous=tuple(_newest_first(rivals)))
-
-
-def discover_run(
-    gh: GitHubCli,
-    workflow: str,
-    issue_number: int,
-    since: datetime,
-    *,
-    timeout: float,
-    clock_skew: float = 10.0,
-    progress: Progress = _silent,
-) -> WorkflowRun | None:
-    """Our run when it can be told apart (the benchmark's entry point)."""
-    query = RunQuery(issue_number, since, clock_skew=clock_skew)
-    return discover(gh, workflow, query, timeout=timeout, progress=progress).run
 
 
 def match_run(runs: Sequence[WorkflowRun], query: RunQuery) -> Match:

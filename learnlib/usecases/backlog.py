@@ -15,12 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from learnlib import defaults
-from learnlib.gh.repos import default_branch
-from learnlib.gh.runner import Deadline, GhError, GitHubCli, RetryPolicy
+from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.rules import plan_header
 from learnlib.rules.decision import Decision, decide
+from learnlib.rules.failure import Failed, Failure
 from learnlib.rules.learn_state import Stage, stage
 from learnlib.rules.records import Issue
+from learnlib.rules.schedule import Schedule
 from learnlib.timing.pacing import (
     Clock,
     PacedRun,
@@ -30,15 +31,9 @@ from learnlib.timing.pacing import (
     RateLimiter,
     RealClock,
 )
-from learnlib.usecases.status import read_listing
-from learnlib.usecases.trigger import (
-    LearnOptions,
-    Listing,
-    SideReads,
-    TriggerResult,
-    read_preflight,
-    trigger_plan,
-)
+from learnlib.usecases.plan_io import RunListing, SideReads, default_branch_or_none, read_preflight
+from learnlib.usecases.status import read_plan_listing
+from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
 
 RATE_LIMIT_TEXT = ("rate limit", "http 429")
 
@@ -59,10 +54,11 @@ class BacklogOptions:
 
 
 @dataclass(frozen=True)
-class Failure:
+class PlanFailure(Failed):
+    """A plan the backlog could not trigger, and its failure."""
+
     issue_number: int
-    error_type: str
-    detail: str
+    failure: Failure
 
 
 @dataclass(frozen=True)
@@ -71,7 +67,7 @@ class BacklogResult:
     planned: tuple[int, ...]  # what the listing said to dispatch (dry run: would dispatch)
     dispatched: tuple[int, ...]
     skipped: Mapping[str, int]
-    failed: tuple[Failure, ...]
+    failed: tuple[PlanFailure, ...]
     results: tuple[TriggerResult, ...]
     not_started: tuple[int, ...] = ()
     interrupted: bool = False
@@ -146,7 +142,7 @@ def work_backlog(
 ) -> BacklogResult:
     """List once, pick the plans to dispatch, trigger each through the pacing pool."""
     learn = options.learn
-    listing = read_listing(
+    listing = read_plan_listing(
         gh, label=learn.label, workflow=learn.workflow, state=options.state, limit=options.limit
     )
     skipped: Counter[str] = Counter()
@@ -178,7 +174,7 @@ def work_backlog(
         options,
         base,
         skipped,
-        runs=Listing(tuple(listing.runs), complete=listing.complete),
+        runs=RunListing(tuple(listing.runs), complete=listing.complete),
         repairs=repairs,
         progress=progress,
         clock=clock or RealClock(),
@@ -186,7 +182,14 @@ def work_backlog(
     )
 
 
-PATIENT = RetryPolicy(attempts=8, first_wait=1.0, growth=2.0, longest_wait=30.0)
+#: GitHub's secondary limit asks for pauses of seconds to minutes: a backlog plan's gh calls wait
+#: longer than a single trigger's (1 s doubling to 30 s, 8 tries), within the plan's deadline.
+PATIENT = Schedule(
+    first=defaults.PATIENT_RETRY_FIRST,
+    growth=defaults.BACKOFF_GROWTH,
+    longest=defaults.PATIENT_RETRY_LONGEST,
+    attempts=defaults.PATIENT_RETRY_ATTEMPTS,
+)
 
 
 def _run_pool(
@@ -195,7 +198,7 @@ def _run_pool(
     base: BacklogResult,
     skipped: Counter[str],
     *,
-    runs: Listing,
+    runs: RunListing,
     repairs: list[int],
     progress: Callable[[Tick], None],
     clock: Clock,
@@ -205,65 +208,78 @@ def _run_pool(
     # makes one dispatch attempt (it still checks, on a failure, whether a run started anyway).
     learn = replace(options.learn, dispatch_attempts=1, dry_run=False, force=False)
     if learn.ref is None:  # looked up once here, not once a plan
-        learn = replace(learn, ref=_default_branch_or_none(gh))
+        learn = replace(learn, ref=default_branch_or_none(gh))
     # The run listing and the workflow check are read once for every plan; each plan's issue is
     # still read afresh right before its dispatch (a plan another trigger made pending meanwhile
     # is not dispatched again) and re-read before its write.
     reads = SideReads(runs, read_preflight(gh, learn.workflow, learn.ref))
-    tally = _Tally(total=len(base.planned) + len(repairs))
+    plans = _Plans(
+        gh, learn, reads, options.plan_deadline, progress, _Tally(len(base.planned) + len(repairs))
+    )
+    backoff = Schedule(
+        first=options.backoff, growth=defaults.BACKOFF_GROWTH, longest=options.backoff_max
+    )
+    pool: Pool[int, TriggerResult] = Pool(
+        work=plans.work,
+        is_rate_limited=is_rate_limited,
+        concurrency=options.concurrency,
+        limiter=RateLimiter(options.rate, clock),
+        gate=PauseGate(clock, backoff),
+        clock=clock,
+        on_event=plans.seen,
+        attempts=options.rate_limit_attempts,
+    )
+    if stop is not None:
+        pool.stop = stop
+    ran = pool.run([*repairs, *base.planned])
+    return _summarise(base, skipped, plans.tally.attempts, ran, set(repairs))
 
-    def work(number: int) -> TriggerResult:
+
+@dataclass
+class _Plans:
+    """What each pool worker does with a plan, and what it tells the progress callback."""
+
+    gh: GitHubCli
+    learn: LearnOptions
+    reads: SideReads
+    plan_deadline: float
+    progress: Callable[[Tick], None]
+    tally: _Tally
+
+    def work(self, number: int) -> TriggerResult:
         def said(message: str) -> None:
-            progress(tally.tick(message=f"#{number}: {message}"))
+            self.progress(self.tally.tick(message=f"#{number}: {message}"))
 
-        # GitHub's secondary limit asks for pauses of seconds to minutes: a plan's reads and its
-        # header write wait longer than a single trigger's would, within the plan's deadline
-        plan_gh = replace(gh, deadline=Deadline(options.plan_deadline), retry=PATIENT)
+        plan_gh = replace(self.gh, deadline=Deadline(self.plan_deadline), retry=PATIENT)
         try:
-            result = trigger_plan(plan_gh, number, learn, progress=said, reads=reads)
+            result = trigger_plan(plan_gh, number, self.learn, progress=said, reads=self.reads)
         except Exception as error:  # a bug in one plan must not lose the others' results
-            result = TriggerResult(
-                issue_number=number,
-                success=False,
-                workflow=learn.workflow,
-                error="Internal error in learnlib",
-                error_type="internal_error",
-                detail=f"{type(error).__name__}: {error}",
+            internal = Failure(
+                "Internal error in learnlib", "internal_error", f"{type(error).__name__}: {error}"
             )
-        with tally.lock:
-            tally.attempts.setdefault(number, []).append(result)
+            result = TriggerResult(
+                issue_number=number, success=False, workflow=self.learn.workflow, failure=internal
+            )
+        with self.tally.lock:
+            self.tally.attempts.setdefault(number, []).append(result)
         return result
 
-    def seen(event: PaceEvent[int, TriggerResult]) -> None:
+    def seen(self, event: PaceEvent[int, TriggerResult]) -> None:
+        tally = self.tally
         if event.kind == "done":
             with tally.lock:
                 tally.done += 1
-            progress(tally.tick(message=_done_line(event.item, event.result)))
+            self.progress(tally.tick(message=_done_line(event.item, event.result)))
         elif event.kind == "rate_limited":
-            progress(
+            self.progress(
                 tally.tick(
                     waiting=event.wait,
                     message=f"#{event.item}: GitHub's rate limit answered; every worker "
                     f"pauses {event.wait:.0f} s, then the plan is tried again",
                 )
             )
-        elif event.kind == "waiting":
-            progress(tally.tick(waiting=event.wait))
-
-    pool: Pool[int, TriggerResult] = Pool(
-        work=work,
-        is_rate_limited=is_rate_limited,
-        concurrency=options.concurrency,
-        limiter=RateLimiter(options.rate, clock),
-        gate=PauseGate(clock, first=options.backoff, longest=options.backoff_max),
-        clock=clock,
-        on_event=seen,
-        attempts=options.rate_limit_attempts,
-    )
-    if stop is not None:
-        pool.stop = stop
-    ran = pool.run([*repairs, *base.planned])
-    return _summarise(base, skipped, tally.attempts, ran, set(repairs))
+        else:
+            self.progress(tally.tick(waiting=event.wait))
 
 
 def _summarise(
@@ -275,14 +291,15 @@ def _summarise(
 ) -> BacklogResult:
     done, not_started = ran.done, ran.not_started
     dispatched: list[int] = []
-    failed: list[Failure] = []
+    failed: list[PlanFailure] = []
     counts = Counter(skipped)
     for number, final in done:
         if any(r.workflow_triggered for r in attempts.get(number, [])):
             dispatched.append(number)
         if not final.success:
+            failure = final.failure or Failure("", "failed")
             failed.append(
-                Failure(number, final.error_type or "failed", final.detail or final.error or "")
+                PlanFailure(number, replace(failure, detail=failure.detail or failure.error))
             )
         elif not final.workflow_triggered and number not in dispatched:
             # the header now records a run it did not, or the fresh read decided otherwise
@@ -298,13 +315,6 @@ def _summarise(
         not_started=tuple(not_started),
         interrupted=ran.interrupted,
     )
-
-
-def _default_branch_or_none(gh: GitHubCli) -> str | None:
-    try:
-        return default_branch(gh)
-    except GhError:
-        return None  # each trigger lets gh look it up
 
 
 def _done_line(number: int | None, result: TriggerResult | None) -> str:

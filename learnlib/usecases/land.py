@@ -10,15 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from learnlib import defaults
 from learnlib.gh.prs import MERGE_FLAGS, head_ref_exists, merge_pr, view_pr
-from learnlib.gh.runner import GhError, GhNotFound, GhRepoNotFound, GitHubCli
+from learnlib.gh.runner import GhError, GitHubCli
+from learnlib.rules.failure import Failed, Failure
 from learnlib.rules.records import PullRequest
-from learnlib.timing.run_discovery import Progress
-from learnlib.usecases.trigger import LearnOptions, Refusal, TriggerResult, trigger_plan
+from learnlib.timing import Progress, silent
+from learnlib.usecases.failures import Refusal, failed, read_failure, refuse
+from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
 
 MERGE_METHODS = tuple(MERGE_FLAGS)
+#: Where the plan issue came from: --issue, the head branch's P<N>- prefix, a closing reference.
+PlanSource = Literal["option", "branch", "pr_body"]
 Ask = Callable[[int], bool]
 
 _BRANCH_PLAN = re.compile(r"^P(\d+)-")
@@ -41,30 +46,24 @@ class LandOptions:
 
 
 @dataclass(frozen=True)
-class LandResult:
+class LandResult(Failed):
     success: bool
     merged: bool
     merge_method: str
     pr_number: int | None = None
     plan_issue: int | None = None
-    plan_issue_source: str | None = None  # "option" | "branch" | "pr_body"
+    plan_issue_source: PlanSource | None = None
     learn: TriggerResult | None = None
     learn_skipped: str | None = None
-    error: str | None = None
-    error_type: str | None = None
-    detail: str | None = None
+    failure: Failure | None = None
     warnings: tuple[str, ...] = ()
     dry_run: bool = False
     branch_deleted: bool | None = None  # None: not known (not merged yet, or not checkable)
     interrupted: bool = False  # Ctrl-C after the merge: the landing stands, learning was skipped
 
 
-def _silent(_: str) -> None:
-    return None
-
-
 def land_pull_request(
-    gh: GitHubCli, options: LandOptions, *, ask: Ask | None = None, progress: Progress = _silent
+    gh: GitHubCli, options: LandOptions, *, ask: Ask | None = None, progress: Progress = silent
 ) -> LandResult:
     """The whole landing. ``ask`` is given only when someone can answer a question.
 
@@ -94,39 +93,36 @@ def land_pull_request(
         else:
             progress(f"Dry run: {pr.url} would be merged ({options.merge_method}); nothing changed")
     except Refusal as refusal:
-        return replace(
-            base, error=refusal.error, error_type=refusal.error_type, detail=refusal.detail
-        )
+        return failed(base, refusal.failure)
     landed = replace(
         base, success=True, merged=merged, warnings=tuple(warnings), branch_deleted=deleted
     )
     if not merged and not options.dry_run:
-        return replace(landed, learn_skipped=QUEUED)
+        return replace(landed, learn_skipped=SKIPPED_QUEUED)
     try:
         learned, skipped = learn_plan(gh, plan_issue, options, ask, progress)
     except KeyboardInterrupt:
         if not merged:
             raise  # nothing landed: the face reports the interruption itself
-        return replace(landed, learn_skipped=INTERRUPTED, interrupted=True)
+        return replace(landed, learn_skipped=SKIPPED_INTERRUPTED, interrupted=True)
     return replace(landed, learn=learned, learn_skipped=skipped)
 
 
-INTERRUPTED = (
+#: learn_skipped when Ctrl-C came after the merge.
+SKIPPED_INTERRUPTED = (
     "interrupted (Ctrl-C) after the merge; if a learn run was dispatched, check the plan "
     "header, else run trigger-async-learn for the plan"
 )
 
 
 def read_pr(gh: GitHubCli, number: int | None) -> PullRequest:
+    """The pull request (the current branch's when ``number`` is None); Refusal otherwise."""
     try:
         return view_pr(gh, number)
-    except GhRepoNotFound as error:
-        raise Refusal("Repository not found", "repo_not_found", error.detail) from None
-    except GhNotFound as error:
-        raise Refusal("Pull request not found", "pr_not_found", error.detail) from None
     except GhError as error:
         which = "the current branch's pull request" if number is None else f"pull request #{number}"
-        raise Refusal(f"Failed to read {which}", error.kind, error.detail) from None
+        failure = read_failure(error, noun="Pull request", key="pr", which=which)
+        raise Refusal(failure) from None
 
 
 def refuse_unmergeable(pr: PullRequest) -> list[str]:
@@ -134,11 +130,11 @@ def refuse_unmergeable(pr: PullRequest) -> list[str]:
     n, base, status = pr.number, pr.base_ref_name, pr.merge_state_status
     detail = f"state: {pr.state}, mergeable: {pr.mergeable}, mergeStateStatus: {status}"
     if pr.state == "MERGED":
-        raise Refusal(f"Pull request #{n} is already merged", "pr_already_merged", detail)
+        raise refuse(f"Pull request #{n} is already merged", "pr_already_merged", detail)
     if pr.state != "OPEN":
-        raise Refusal(f"Pull request #{n} is closed", "pr_closed", detail)
+        raise refuse(f"Pull request #{n} is closed", "pr_closed", detail)
     if pr.is_draft or status == "DRAFT":
-        raise Refusal(
+        raise refuse(
             f"Pull request #{n} is a draft; mark it ready for review first", "pr_draft", detail
         )
     if pr.mergeable == "CONFLICTING" or status == "DIRTY":
@@ -151,14 +147,14 @@ def refuse_unmergeable(pr: PullRequest) -> list[str]:
         return [f"pull request #{n} has failing checks that are not required; merging anyway"]
     else:  # CLEAN, HAS_HOOKS, UNKNOWN...: GitHub decides at merge time
         return []
-    raise Refusal(f"Pull request #{n} {reason}", "pr_not_mergeable", detail)
+    raise refuse(f"Pull request #{n} {reason}", "pr_not_mergeable", detail)
 
 
 def plan_of_merged_pr(gh: GitHubCli, number: int) -> int:
     """The plan issue of a merged pull request, by the same rule as land; Refusal otherwise."""
     pr = read_pr(gh, number)
     if pr.state != "MERGED":
-        raise Refusal(
+        raise refuse(
             f"Pull request #{pr.number} is not merged (it is {pr.state.lower()}); "
             "async learn follows a merged pull request",
             "pr_not_merged",
@@ -166,7 +162,7 @@ def plan_of_merged_pr(gh: GitHubCli, number: int) -> int:
         )
     plan_issue, _ = find_plan_issue(pr, None)
     if plan_issue is None:
-        raise Refusal(
+        raise refuse(
             f"Pull request #{pr.number} names no plan issue",
             "no_plan_issue",
             f"branch {pr.head_ref_name!r} has no P<N>- prefix and the body has no closing "
@@ -175,7 +171,7 @@ def plan_of_merged_pr(gh: GitHubCli, number: int) -> int:
     return plan_issue
 
 
-def find_plan_issue(pr: PullRequest, explicit: int | None) -> tuple[int | None, str | None]:
+def find_plan_issue(pr: PullRequest, explicit: int | None) -> tuple[int | None, PlanSource | None]:
     """The plan issue and where it came from: the option, the branch's P<N>- prefix, the body."""
     if explicit is not None:
         return explicit, "option"
@@ -204,17 +200,17 @@ def merge(gh: GitHubCli, pr: PullRequest, options: LandOptions) -> tuple[bool, l
             head_oid=pr.head_ref_oid,
         )
     except GhError as error:
-        failed = f"Failed to merge pull request #{pr.number}"
+        merge_failed = f"Failed to merge pull request #{pr.number}"
         if not error.transient:
-            raise Refusal(failed, "merge_failed", error.detail) from None
+            raise refuse(merge_failed, "merge_failed", error.detail) from None
         try:
             state = view_pr(gh, pr.number).state
         except GhError as again:
             detail = f"{error.detail}; whether it merged could not be checked: {again.detail}"
-            raise Refusal(failed, "merge_failed", detail) from None
+            raise refuse(merge_failed, "merge_failed", detail) from None
         if state != "MERGED":
             detail = f"{error.detail} (the pull request is still {state}; not retried)"
-            raise Refusal(failed, "merge_failed", detail) from None
+            raise refuse(merge_failed, "merge_failed", detail) from None
         return True, [f"the merge request failed ({error.detail}), but the pull request is merged"]
     try:
         state = view_pr(gh, pr.number).state
@@ -248,7 +244,8 @@ def branch_deleted(
     return not exists
 
 
-QUEUED = (
+#: learn_skipped when gh only queued the merge.
+SKIPPED_QUEUED = (
     "the merge is queued (merge queue or auto-merge); learn once it merges, for example with "
     "examples/workflows/learn-on-merge.yml"
 )

@@ -15,6 +15,7 @@ from learnlib.gh.issues import edit_issue_body
 from learnlib.gh.runner import GhError, GitHubCli
 from learnlib.rules import plan_header
 from learnlib.rules.decision import not_a_plan_message, run_id_of
+from learnlib.rules.failure import Failed, Failure
 from learnlib.rules.learn_state import (
     LEARN_STATUSES,
     PENDING,
@@ -23,8 +24,16 @@ from learnlib.rules.learn_state import (
     checked_size,
     invalid_status_sentence,
 )
-from learnlib.timing.run_discovery import Progress
-from learnlib.usecases.trigger import Refusal, failed, read_issue
+from learnlib.rules.records import Issue
+from learnlib.timing import Progress, silent
+from learnlib.usecases.failures import (
+    Refusal,
+    failed,
+    header_failure,
+    refuse,
+    write_failure,
+)
+from learnlib.usecases.plan_io import read_issue
 
 
 @dataclass(frozen=True)
@@ -39,75 +48,77 @@ class RecordRequest:
 
 
 @dataclass(frozen=True)
-class RecordResult:
+class RecordResult(Failed):
     issue_number: int
     success: bool
     learn_status: str
     written: bool = False
     changed: tuple[str, ...] = ()
     diff: str | None = None
-    error: str | None = None
-    error_type: str | None = None
-    detail: str | None = None
+    failure: Failure | None = None
     warnings: tuple[str, ...] = ()
     dry_run: bool = False
 
 
-def _silent(_: str) -> None:
-    return None
+@dataclass(frozen=True)
+class _Edit:
+    """The header as read, and the body with the learn fields set (None: superseded)."""
+
+    header: dict[str, object]
+    updated: str | None
+    superseded: str | None = None
 
 
-def record_plan(
-    gh: GitHubCli, request: RecordRequest, progress: Progress = _silent
-) -> RecordResult:
+def record_plan(gh: GitHubCli, request: RecordRequest, progress: Progress = silent) -> RecordResult:
     """Read the plan, check the values, write the learn fields (one write, one-line diffs)."""
     base = RecordResult(request.issue_number, success=True, learn_status=request.status)
+    try:
+        issue = _read_plan(gh, request, progress)
+        edit = _edit(issue, request)
+    except Refusal as refusal:
+        return failed(base, refusal.failure)
+    if edit.updated is None:
+        progress(f"Not written: {edit.superseded}")
+        return replace(base, warnings=(edit.superseded or "",))
+    after = plan_header.read_header(edit.updated)
+    changed = tuple(key for key in after if edit.header.get(key, object()) != after[key])
+    base = replace(base, changed=changed, diff=body_diff(issue.body, edit.updated))
+    if request.dry_run or edit.updated == issue.body:
+        return replace(base, dry_run=request.dry_run)
+    try:
+        edit_issue_body(gh, request.issue_number, edit.updated)
+    except GhError as error:
+        return failed(base, write_failure(error.detail))
+    progress("Header written")
+    return replace(base, written=True)
+
+
+def _read_plan(gh: GitHubCli, request: RecordRequest, progress: Progress) -> Issue:
+    """The plan issue, once the status is one of erk's; Refusal otherwise."""
     if request.status not in LEARN_STATUSES:
-        return failed(
-            base,
-            Refusal(
-                f"--status {invalid_status_sentence(request.status)}",
-                "invalid_learn_status",
-                "learnlib writes only erk's vocabulary",
-            ),
+        raise refuse(
+            f"--status {invalid_status_sentence(request.status)}",
+            "invalid_learn_status",
+            "learnlib writes only erk's vocabulary",
         )
     progress(f"Reading issue #{request.issue_number}")
-    try:
-        issue = read_issue(gh, request.issue_number)
-    except Refusal as refusal:
-        return failed(base, refusal)
+    issue = read_issue(gh, request.issue_number)
     if request.label not in issue.labels:
         labels = ", ".join(issue.labels) or "none"
-        refused = Refusal(not_a_plan_message(request.label), "not_a_plan", f"labels: {labels}")
-        return failed(base, refused)
+        raise refuse(not_a_plan_message(request.label), "not_a_plan", f"labels: {labels}")
+    return issue
+
+
+def _edit(issue: Issue, request: RecordRequest) -> _Edit:
+    """The body with the request's values, or why it is left alone; Refusal when it cannot be."""
     try:
         header = plan_header.read_header(issue.body)
         superseded = _superseded(header, request)
         if superseded:
-            progress(f"Not written: {superseded}")
-            return replace(base, warnings=(superseded,))
-        updated = checked_size(plan_header.set_values(issue.body, updates(request)))
-    except plan_header.PlanHeaderError as error:
-        return failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
-    except BodyTooLong as error:
-        return failed(
-            base, Refusal("The plan header cannot be updated", "body_too_long", str(error))
-        )
-    after = plan_header.read_header(updated)
-    changed = tuple(key for key in after if header.get(key, object()) != after[key])
-    diff = body_diff(issue.body, updated)
-    base = replace(base, changed=changed, diff=diff)
-    if request.dry_run or updated == issue.body:
-        return replace(base, dry_run=request.dry_run)
-    try:
-        edit_issue_body(gh, request.issue_number, updated)
-    except GhError as error:
-        return failed(
-            base,
-            Refusal("The plan header could not be updated", "header_update_failed", error.detail),
-        )
-    progress("Header written")
-    return replace(base, written=True)
+            return _Edit(header, None, superseded)
+        return _Edit(header, checked_size(plan_header.set_values(issue.body, updates(request))))
+    except (plan_header.PlanHeaderError, BodyTooLong) as error:
+        raise Refusal(header_failure(error)) from None
 
 
 def updates(request: RecordRequest) -> dict[str, str | int | None]:

@@ -12,16 +12,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import get_args
 
 from learnlib import defaults
 from learnlib.gh.issues import list_issues, view_issue
-from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
+from learnlib.gh.runner import GhError, GitHubCli
 from learnlib.gh.runs import DECISION_RUN_LIMIT, list_runs
 from learnlib.rules import plan_header
-from learnlib.rules.decision import Decision, decide, plan_runs, run_id_of
+from learnlib.rules.decision import Action, Decision, decide, plan_runs, run_id_of
+from learnlib.rules.failure import Failure
 from learnlib.rules.records import Issue, WorkflowRun
+from learnlib.usecases.failures import issue_read_failure
 
-ACTIONS = ("dispatch", "redispatch", "none", "refuse")
+ACTIONS: tuple[Action, ...] = get_args(Action)
 
 
 @dataclass(frozen=True)
@@ -33,15 +36,22 @@ class PlanStatus:
     learn_run_id: str | None
     run: WorkflowRun | None
     decision: Decision
-    issue: Issue | None = None  # None when the issue could not be read
 
     @property
-    def action(self) -> str:
+    def action(self) -> Action:
         return self.decision.action
 
     @property
     def reason(self) -> str:
         return self.decision.reason
+
+    @property
+    def failure(self) -> Failure | None:
+        """Why the trigger would refuse this plan (None unless the action is refuse)."""
+        decision = self.decision
+        if decision.action != "refuse":
+            return None
+        return Failure(decision.reason, decision.error_type or "refused", decision.detail)
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ class StatusReport:
 
 
 @dataclass(frozen=True)
-class Listing:
+class PlanListing:
     """One read of the plans and of the learn workflow's runs."""
 
     issues: tuple[Issue, ...]
@@ -64,16 +74,18 @@ class Listing:
     complete: bool  # the run listing is the whole history (fewer runs than asked for)
 
 
-def read_listing(gh: GitHubCli, *, label: str, workflow: str, state: str, limit: int) -> Listing:
+def read_plan_listing(
+    gh: GitHubCli, *, label: str, workflow: str, state: str, limit: int
+) -> PlanListing:
     """`gh issue list` and `gh run list` side by side: a few requests for hundreds of plans."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         runs_future = pool.submit(list_runs, gh, workflow, limit=DECISION_RUN_LIMIT)
         issues = list_issues(gh, label=label, state=state, limit=limit)
         runs = runs_future.result()
-    return Listing(tuple(issues), tuple(runs), complete=len(runs) < DECISION_RUN_LIMIT)
+    return PlanListing(tuple(issues), tuple(runs), complete=len(runs) < DECISION_RUN_LIMIT)
 
 
-def plan_status(issue: Issue, listing: Listing, *, label: str) -> PlanStatus:
+def plan_status(issue: Issue, listing: PlanListing, *, label: str) -> PlanStatus:
     """One plan's row: its header's learn fields, its run, and what the trigger would do."""
     decision = decide(issue, listing.runs, label=label, complete=listing.complete)
     try:
@@ -94,7 +106,6 @@ def plan_status(issue: Issue, listing: Listing, *, label: str) -> PlanStatus:
         learn_run_id=None if plan_header.is_empty(run_id) else str(run_id),
         run=run,
         decision=decision,
-        issue=issue,
     )
 
 
@@ -112,7 +123,7 @@ def survey_plans(
     An issue asked for by number that the listing does not hold (another state, no label, past
     the limit) is read on its own, so it gets the trigger's answer too (not a plan, not found...).
     """
-    listing = read_listing(gh, label=label, workflow=workflow, state=state, limit=limit)
+    listing = read_plan_listing(gh, label=label, workflow=workflow, state=state, limit=limit)
     if not issues:
         return StatusReport(
             tuple(plan_status(issue, listing, label=label) for issue in listing.issues),
@@ -128,18 +139,18 @@ def survey_plans(
     return StatusReport(tuple(rows), len(listing.runs))
 
 
-def _read_one(gh: GitHubCli, number: int, listing: Listing, *, label: str) -> PlanStatus:
+def _read_one(gh: GitHubCli, number: int, listing: PlanListing, *, label: str) -> PlanStatus:
     try:
         issue = view_issue(gh, number)
-    except GhNotFound as error:
-        return _unreadable(number, "Issue not found", "issue_not_found", error.detail)
     except GhError as error:
-        return _unreadable(number, f"Failed to read issue #{number}", error.kind, error.detail)
+        return _unreadable(number, issue_read_failure(error, number))
     return plan_status(issue, listing, label=label)
 
 
-def _unreadable(number: int, error: str, error_type: str, detail: str) -> PlanStatus:
-    decision = Decision("refuse", error, error_type=error_type, detail=detail)
+def _unreadable(number: int, failure: Failure) -> PlanStatus:
+    decision = Decision(
+        "refuse", failure.error, error_type=failure.error_type, detail=failure.detail
+    )
     return PlanStatus(number, "", "", None, None, None, decision)
 
 

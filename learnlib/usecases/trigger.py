@@ -3,11 +3,11 @@
 The flow is a few small steps over the gh adapters:
 
 1. read the issue and, beside it (off the critical path), the default branch, the learn workflow's
-   recent runs and its file on the dispatch's ref;
+   recent runs and its file on the dispatch's ref (learnlib.usecases.plan_io);
 2. ask :func:`learnlib.rules.decision.decide` what to do (the same answer learn-status gives);
 3. for ``none``, write the repair the decision carries, if any; for a dispatch, preflight the
-   workflow file, dispatch once (retried only when no new run shows it happened), write the header
-   at once, and on gh < 2.87 find the run beside that write and record it in a second write.
+   workflow file, dispatch once (learnlib.usecases.dispatch), write the header at once, and on
+   gh < 2.87 find the run beside that write and record it in a second write.
 
 No printing: progress goes to a callback, the outcome is a TriggerResult.
 """
@@ -15,23 +15,16 @@ No printing: progress goes to a callback, the outcome is a TriggerResult.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
+from typing import TypeVar
 
 from learnlib import defaults
-from learnlib.gh.issues import edit_issue_body, read_issue_body, view_issue
-from learnlib.gh.repos import default_branch
-from learnlib.gh.runner import GhError, GhNotFound, GhRepoNotFound, GitHubCli
-from learnlib.gh.runs import DECISION_RUN_LIMIT, list_runs
-from learnlib.gh.workflows import dispatch_workflow, is_workflow_file, read_workflow_file
+from learnlib.gh.runner import GhError, GitHubCli
 from learnlib.rules import plan_header
-from learnlib.rules.decision import Decision, decide, run_id_of
+from learnlib.rules.decision import Action, Decision, decide, run_id_of
+from learnlib.rules.failure import Failed, Failure
 from learnlib.rules.learn_state import (
     BodyTooLong,
     body_diff,
@@ -41,14 +34,29 @@ from learnlib.rules.learn_state import (
     with_run_id,
 )
 from learnlib.rules.records import Dispatch, Issue, WorkflowRun
-from learnlib.rules.workflow_check import (
-    DISTINCT_INPUT,
-    ISSUE_INPUT,
-    UnreadableWorkflow,
-    WorkflowCheck,
-    check_workflow,
+from learnlib.rules.workflow_check import DISTINCT_INPUT, WorkflowCheck
+from learnlib.timing import Progress, silent
+from learnlib.timing.run_discovery import Match, RunQuery, discover
+from learnlib.usecases.dispatch import DispatchTarget, dispatch_learn
+from learnlib.usecases.failures import (
+    HEADER_UPDATE_FAILED,
+    Refusal,
+    failed,
+    header_failure,
 )
-from learnlib.timing.run_discovery import Match, Progress, RunQuery, discover
+from learnlib.usecases.plan_io import (
+    Plan,
+    Preflight,
+    RunListing,
+    SideReads,
+    checked_workflow,
+    default_branch_or_none,
+    read_issue,
+    read_preflight,
+    read_run_listing,
+    run_url,
+    write_header,
+)
 
 RECORD_HINT = "repair it with `record-learn --issue {n} --status pending --run-id RUN_ID`"
 
@@ -61,13 +69,13 @@ class LearnOptions:
     force: bool = False
     dry_run: bool = False
     run_discovery_timeout: float = defaults.RUN_DISCOVERY_TIMEOUT
-    dispatch_confirm_timeout: float = 3.0
-    dispatch_attempts: int = 3
-    clock_skew: float = 10.0
+    dispatch_confirm_timeout: float = defaults.DISPATCH_CONFIRM_TIMEOUT
+    dispatch_attempts: int = defaults.DISPATCH_ATTEMPTS
+    clock_skew: float = defaults.CLOCK_SKEW
 
 
 @dataclass(frozen=True)
-class TriggerResult:
+class TriggerResult(Failed):
     issue_number: int
     success: bool
     workflow: str
@@ -75,141 +83,60 @@ class TriggerResult:
     run_id: int | None = None
     workflow_run_url: str | None = None
     reason: str | None = None
-    error: str | None = None
-    error_type: str | None = None
-    detail: str | None = None
+    failure: Failure | None = None
     warnings: tuple[str, ...] = ()
     dry_run: bool = False
     diff: str | None = None
-    action: str | None = None  # the decision: dispatch, redispatch, none, refuse
-
-
-class Refusal(Exception):
-    """A step decided the request cannot go on; carries the JSON error fields."""
-
-    def __init__(self, error: str, error_type: str, detail: str = "") -> None:
-        super().__init__(error)
-        self.error = error
-        self.error_type = error_type
-        self.detail = detail
+    action: Action | None = None  # the decision
 
 
 @dataclass(frozen=True)
-class Plan:
+class _Read:
+    """What the trigger read before deciding, and the decision."""
+
     issue: Issue
-    header: Mapping[str, object]
-
-
-@dataclass(frozen=True)
-class Listing:
-    """The workflow's recent runs as read before the dispatch (empty when unreadable)."""
-
-    runs: tuple[WorkflowRun, ...] = ()
-    complete: bool = False
-    warning: str | None = None
-
-
-@dataclass(frozen=True)
-class Preflight:
-    """The workflow file's check, or None with a warning when the file could not be read."""
-
-    check: WorkflowCheck | None = None
-    warning: str | None = None
-
-
-@dataclass(frozen=True)
-class SideReads:
-    """The run listing and the workflow check, read once by a caller that triggers many plans
-    (learn-backlog) instead of once a plan. The issue itself is always read afresh."""
-
-    listing: Listing
-    preflight: Preflight
-
-
-def _silent(_: str) -> None:
-    return None
+    listing: RunListing
+    preflight: Future[Preflight]
+    options: LearnOptions  # with the default branch looked up as its ref
+    decision: Decision
 
 
 def trigger_plan(
     gh: GitHubCli,
     issue_number: int,
     options: LearnOptions,
-    progress: Progress = _silent,
+    progress: Progress = silent,
     *,
     reads: SideReads | None = None,
 ) -> TriggerResult:
     """The whole trigger: decide, then dispatch once and record, or repair, or refuse."""
     base = TriggerResult(issue_number=issue_number, success=True, workflow=options.workflow)
-    warnings: list[str] = []
     progress(f"Reading issue #{issue_number}")
     try:
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            ref = pool.submit(_default_branch_or_none, gh) if options.ref is None else None
-            if reads is None:
-                listing = pool.submit(read_listing, gh, options.workflow)
-                preflight = pool.submit(read_preflight, gh, options.workflow, options.ref)
-            else:
-                listing, preflight = _done(reads.listing), _done(reads.preflight)
-            issue = read_issue(gh, issue_number)
-            if ref is not None:
-                options = replace(options, ref=ref.result())
-            runs = listing.result()
-        if runs.warning:
-            warnings.append(runs.warning)
-        decision = decide(
-            issue, runs.runs, label=options.label, force=options.force, complete=runs.complete
-        )
+        read = _read_and_decide(gh, issue_number, options, reads)
     except Refusal as refusal:
-        return failed(base, refusal)
+        return failed(base, refusal.failure)
+    decision = read.decision
     base = replace(base, action=decision.action)
+    warnings = () if read.listing.warning is None else (read.listing.warning,)
     if decision.action == "refuse":
-        refused = Refusal(decision.reason, decision.error_type or "refused", decision.detail)
-        return failed(replace(base, warnings=tuple(warnings)), refused)
-    plan = Plan(issue, plan_header.read_header(issue.body))
+        refused = Failure(decision.reason, decision.error_type or "refused", decision.detail)
+        return failed(replace(base, warnings=warnings), refused)
+    plan = Plan(read.issue, plan_header.read_header(read.issue.body))
     if not decision.dispatches:
         progress(f"Not dispatching: {decision.reason}")
-        base = replace(base, warnings=tuple(warnings))
         return _no_dispatch(
-            gh, plan, decision, base=base, dry_run=options.dry_run, progress=progress
+            gh,
+            plan,
+            decision,
+            base=replace(base, warnings=warnings),
+            dry_run=read.options.dry_run,
+            progress=progress,
         )
-    try:
-        planned_body = with_learn_state(issue.body, plan.header, None, [])
-        check = _checked(preflight.result(), options.workflow, warnings)
-    except Refusal as refusal:
-        return failed(replace(base, warnings=tuple(warnings)), refusal)
-    except plan_header.PlanHeaderError as error:
-        return failed(base, Refusal(str(error), "invalid_plan_header", error.reason))
-    except BodyTooLong as error:
-        return failed(
-            base, Refusal("The plan header cannot be updated", "body_too_long", str(error))
-        )
-    # a plain first dispatch needs no reason; a second one says why (the old run, or --force)
-    reason = decision.reason if decision.action == "redispatch" or options.force else None
-    base = replace(base, reason=reason, warnings=tuple(warnings))
-    if options.dry_run:
-        return replace(base, dry_run=True, diff=body_diff(issue.body, planned_body))
-    started = datetime.now(UTC)
-    query = RunQuery(
-        issue_number,
-        started,
-        distinct_id=secrets.token_hex(8) if check is not None and check.takes_distinct_id else None,
-        known=frozenset(run.id for run in runs.runs),
-        clock_skew=options.clock_skew,
-    )
-    progress(f"Dispatching {options.workflow} on {options.ref or 'the default branch'}")
-    try:
-        dispatch = dispatch_learn(gh, query, options, progress)
-    except Refusal as refusal:
-        return failed(base, refusal)
-    if dispatch.run_url:
-        progress(f"Run found: {dispatch.run_url}")
-    return record_dispatch(
-        gh, plan, dispatch, query=query, options=options, progress=progress, base=base
-    )
+    return _dispatch(gh, plan, read, base=base, warnings=list(warnings), progress=progress)
 
 
 T = TypeVar("T")
-R = TypeVar("R", bound="DataclassInstance")
 
 
 def _done(value: T) -> Future[T]:
@@ -218,62 +145,77 @@ def _done(value: T) -> Future[T]:
     return future
 
 
-def _default_branch_or_none(gh: GitHubCli) -> str | None:
-    """The default branch, or None to let gh look it up itself when this lookup fails."""
+def _read_and_decide(
+    gh: GitHubCli, issue_number: int, options: LearnOptions, reads: SideReads | None
+) -> _Read:
+    """The issue, read beside the default branch and the side reads; then the decision."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        ref = pool.submit(default_branch_or_none, gh) if options.ref is None else None
+        if reads is None:
+            listing = pool.submit(read_run_listing, gh, options.workflow)
+            preflight = pool.submit(read_preflight, gh, options.workflow, options.ref)
+        else:
+            listing, preflight = _done(reads.listing), _done(reads.preflight)
+        issue = read_issue(gh, issue_number)
+        if ref is not None:
+            options = replace(options, ref=ref.result())
+        runs = listing.result()
+    decision = decide(
+        issue, runs.runs, label=options.label, force=options.force, complete=runs.complete
+    )
+    return _Read(issue, runs, preflight, options, decision)
+
+
+def _dispatch(
+    gh: GitHubCli,
+    plan: Plan,
+    read: _Read,
+    *,
+    base: TriggerResult,
+    warnings: list[str],
+    progress: Progress,
+) -> TriggerResult:
+    """Check the header edit and the workflow, then dispatch once (a dry run stops before)."""
+    options, decision = read.options, read.decision
     try:
-        return default_branch(gh)
-    except GhError:
-        return None
-
-
-def read_issue(gh: GitHubCli, issue_number: int) -> Issue:
-    """The issue, or a refusal when it cannot be read."""
+        planned_body = with_learn_state(plan.issue.body, plan.header, None, [])
+        check = checked_workflow(read.preflight.result(), options.workflow, warnings)
+    except Refusal as refusal:
+        return failed(replace(base, warnings=tuple(warnings)), refusal.failure)
+    except (plan_header.PlanHeaderError, BodyTooLong) as error:
+        return failed(base, header_failure(error))
+    # a plain first dispatch needs no reason; a second one says why (the old run, or --force)
+    reason = decision.reason if decision.action == "redispatch" or options.force else None
+    base = replace(base, reason=reason, warnings=tuple(warnings))
+    if options.dry_run:
+        return replace(base, dry_run=True, diff=body_diff(plan.issue.body, planned_body))
+    query = _query(plan.issue.number, read.listing, check, options)
+    progress(f"Dispatching {options.workflow} on {options.ref or 'the default branch'}")
+    target = DispatchTarget(
+        options.workflow, options.ref, options.dispatch_attempts, options.dispatch_confirm_timeout
+    )
     try:
-        return view_issue(gh, issue_number)
-    except GhRepoNotFound as error:
-        raise Refusal("Repository not found", "repo_not_found", error.detail) from None
-    except GhNotFound as error:
-        raise Refusal("Issue not found", "issue_not_found", error.detail) from None
-    except GhError as error:
-        raise Refusal(f"Failed to read issue #{issue_number}", error.kind, error.detail) from None
+        dispatch = dispatch_learn(gh, query, target, progress)
+    except Refusal as refusal:
+        return failed(base, refusal.failure)
+    if dispatch.run_url:
+        progress(f"Run found: {dispatch.run_url}")
+    return record_dispatch(
+        gh, plan, dispatch, query=query, options=options, progress=progress, base=base
+    )
 
 
-def read_listing(gh: GitHubCli, workflow: str) -> Listing:
-    """One run listing for the decision; unreadable means deciding from the header alone."""
-    try:
-        runs = list_runs(gh, workflow, limit=DECISION_RUN_LIMIT)
-    except GhError as error:
-        return Listing(
-            warning=f"could not list the workflow's runs ({error.detail}); decided from the header"
-        )
-    return Listing(tuple(runs), complete=len(runs) < DECISION_RUN_LIMIT)
-
-
-def read_preflight(gh: GitHubCli, workflow: str, ref: str | None) -> Preflight:
-    """The workflow file on the dispatch's ref (the default branch when ref is None), checked."""
-    if not is_workflow_file(workflow):
-        return Preflight(warning=f"{workflow} is not a file name; its inputs were not checked")
-    try:
-        text = read_workflow_file(gh, workflow, ref)
-        return Preflight(check_workflow(text, workflow, frozenset({DISTINCT_INPUT})))
-    except GhError as error:
-        why = error.detail
-    except UnreadableWorkflow as error:
-        why = str(error)
-    return Preflight(warning=f"could not read {workflow} to check its inputs ({why})")
-
-
-def _checked(preflight: Preflight, workflow: str, warnings: list[str]) -> WorkflowCheck | None:
-    if preflight.warning:
-        warnings.append(preflight.warning)
-    check = preflight.check
-    if check is not None and check.problem:
-        raise Refusal(
-            f"The workflow cannot take this dispatch: {check.problem}",
-            "workflow_not_dispatchable",
-            f"declared inputs: {', '.join(sorted(check.inputs)) or 'none'}",
-        )
-    return check
+def _query(
+    issue_number: int, listing: RunListing, check: WorkflowCheck | None, options: LearnOptions
+) -> RunQuery:
+    """What tells the dispatch's run apart: a fresh distinct_id when the workflow takes one."""
+    return RunQuery(
+        issue_number,
+        datetime.now(UTC),
+        distinct_id=secrets.token_hex(8) if check is not None and check.takes_distinct_id else None,
+        known=frozenset(run.id for run in listing.runs),
+        clock_skew=options.clock_skew,
+    )
 
 
 def _no_dispatch(
@@ -292,60 +234,19 @@ def _no_dispatch(
     url = run.url if run is not None else run_url(plan.issue.url, run_id)
     result = replace(base, reason=decision.reason, run_id=run_id, workflow_run_url=url)
     if decision.record is None:
-        return replace(result, warnings=tuple(warnings))
+        return result
     if dry_run:
         diff = body_diff(plan.issue.body, plan_header.set_values(plan.issue.body, decision.record))
-        return replace(result, dry_run=True, diff=diff, warnings=tuple(warnings))
+        return replace(result, dry_run=True, diff=diff)
     record = decision.record
     failure = write_header(
         gh, plan.issue.number, lambda fresh: updated_with(plan.header, fresh, record, warnings)
     )
     if failure is not None:
-        warnings.append(f"the run could not be recorded in the header: {failure}")
+        warnings.append(f"the run could not be recorded in the header: {failure.detail}")
     else:
         progress("Header written")
     return replace(result, warnings=tuple(warnings))
-
-
-def dispatch_learn(
-    gh: GitHubCli, query: RunQuery, options: LearnOptions, progress: Progress
-) -> Dispatch:
-    """Dispatch once. A transient failure is retried only when no new run shows it happened."""
-    inputs = {ISSUE_INPUT: str(query.issue_number)}
-    if query.distinct_id is not None:
-        inputs[DISTINCT_INPUT] = query.distinct_id
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return dispatch_workflow(gh, options.workflow, inputs, ref=options.ref)
-        except GhError as error:
-            if not error.transient:
-                raise Refusal(
-                    "Failed to dispatch workflow", "dispatch_failed", error.detail
-                ) from None
-            progress(f"Dispatch failed ({error.detail}); checking whether a run started anyway")
-            match = _confirm_run(gh, query, options)
-            if match.run is not None:
-                return Dispatch(run_id=match.run.id, run_url=match.run.url)
-            if match.ambiguous or attempt >= options.dispatch_attempts or gh.deadline.expired():
-                raise Refusal(
-                    "Failed to dispatch workflow", "dispatch_failed", error.detail
-                ) from None
-            progress(f"No run started; dispatching again (attempt {attempt + 1})")
-
-
-def _confirm_run(gh: GitHubCli, query: RunQuery, options: LearnOptions) -> Match:
-    """Look for a run the failed dispatch may have created; refuse when we cannot tell."""
-    try:
-        return discover(gh, options.workflow, query, timeout=options.dispatch_confirm_timeout)
-    except GhError as error:
-        raise Refusal(
-            "Failed to dispatch workflow",
-            "dispatch_failed",
-            f"the dispatch failed and its run could not be checked, so it was not retried: "
-            f"{error.detail}",
-        ) from None
 
 
 def record_dispatch(
@@ -369,7 +270,6 @@ def record_dispatch(
         base, workflow_triggered=True, run_id=dispatch.run_id, workflow_run_url=dispatch.run_url
     )
     warnings = list(base.warnings)
-    number = plan.issue.number
     with ThreadPoolExecutor(max_workers=1) as pool:
         found = None
         if dispatch.run_id is None:
@@ -382,7 +282,9 @@ def record_dispatch(
                 progress=progress,
             )
         failure = write_header(
-            gh, number, lambda fresh: updated_body(plan.header, fresh, dispatch.run_id, warnings)
+            gh,
+            plan.issue.number,
+            lambda fresh: updated_body(plan.header, fresh, dispatch.run_id, warnings),
         )
         if failure is None:
             written = "" if dispatch.run_id is None else f", learn_run_id {dispatch.run_id}"
@@ -392,37 +294,21 @@ def record_dispatch(
         progress(f"Run found: {run.url}")
         result = replace(result, run_id=run.id, workflow_run_url=run.url)
         if failure is None:
-            second = write_header(gh, number, lambda fresh: with_run_id(fresh, run.id, warnings))
-            if second is not None:
-                warnings.append(f"learn_run_id was not recorded: {second}")
-            else:
-                progress(f"Header written: learn_run_id {run.id}")
+            _record_run_id(gh, plan.issue.number, run.id, warnings, progress)
     if failure is not None:
         return _header_failed(result, warnings, failure)
     return replace(result, warnings=tuple(warnings))
 
 
-def write_header(gh: GitHubCli, number: int, update: Callable[[str], str | None]) -> str | None:
-    """Re-read the body, compute the new one from that fresh body, write it; None when it worked.
-
-    ``update`` returns None to leave the body alone (the lost-update rule said so, or nothing
-    changes). The failure, when there is one, is a sentence for the JSON's detail.
-    """
-    try:
-        fresh = read_issue_body(gh, number)
-    except GhError as error:
-        return f"re-reading the body failed: {error.detail}"
-    try:
-        updated = update(fresh)
-        if updated is not None:
-            edit_issue_body(gh, number, updated)
-    except plan_header.PlanHeaderError as error:
-        return f"the plan header changed and is unusable: {error}"
-    except BodyTooLong as error:
-        return str(error)
-    except GhError as error:
-        return error.detail
-    return None
+def _record_run_id(
+    gh: GitHubCli, number: int, run_id: int, warnings: list[str], progress: Progress
+) -> None:
+    """The second write on gh < 2.87: the run found after the first write."""
+    second = write_header(gh, number, lambda fresh: with_run_id(fresh, run_id, warnings))
+    if second is not None:
+        warnings.append(f"learn_run_id was not recorded: {second.detail}")
+    else:
+        progress(f"Header written: learn_run_id {run_id}")
 
 
 def _run_or_warning(
@@ -449,32 +335,11 @@ def _run_or_warning(
     return match.run
 
 
-def _header_failed(result: TriggerResult, warnings: list[str], detail: str) -> TriggerResult:
+def _header_failed(result: TriggerResult, warnings: list[str], failure: Failure) -> TriggerResult:
     hint = RECORD_HINT.format(n=result.issue_number)
-    return replace(
-        result,
-        success=False,
-        error="Workflow dispatched, but the plan header could not be updated",
-        error_type="header_update_failed",
-        detail=f"{detail}; {hint}",
-        warnings=tuple(warnings),
+    dispatched = Failure(
+        "Workflow dispatched, but the plan header could not be updated",
+        HEADER_UPDATE_FAILED,
+        f"{failure.detail}; {hint}",
     )
-
-
-def failed(base: R, refusal: Refusal) -> R:
-    """A result (the trigger's, record-learn's) that failed with ``refusal``'s error fields."""
-    return replace(
-        base,
-        success=False,
-        error=refusal.error,
-        error_type=refusal.error_type,
-        detail=refusal.detail,
-    )
-
-
-def run_url(issue_url: str, run_id: int | None) -> str | None:
-    """The run's page from the issue's URL: https://HOST/O/R/issues/N -> .../actions/runs/ID."""
-    repo_url, sep, _ = issue_url.rpartition("/issues/")
-    if run_id is None or not sep:
-        return None
-    return f"{repo_url}/actions/runs/{run_id}"
+    return failed(replace(result, warnings=tuple(warnings)), dispatched)

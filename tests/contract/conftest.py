@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
+from learnlib.gh.runner import Deadline, GitHubCli
+from learnlib.rules.schedule import Schedule
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.server import SandboxGitHub
 from tests.contract import github_schemas
@@ -85,5 +86,5 @@ def gh(sandbox: SandboxGitHub, tmp_path: Path) -> GitHubCli:
         repo=DEMO_REPO,
         env=sandbox.gh_env(tmp_path),
         deadline=Deadline(60.0),
-        retry=RetryPolicy(attempts=3, first_wait=0.05),
+        retry=Schedule(first=0.05, attempts=3),
     )

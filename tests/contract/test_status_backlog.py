@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
+from learnlib.gh.runner import Deadline, GitHubCli
+from learnlib.rules.schedule import Schedule
 from learnlib.sandbox.seed import DEMO_REPO, demo_state, plan_header
 from learnlib.sandbox.server import SandboxGitHub
 from learnlib.sandbox.state import Issue, Label
@@ -82,7 +83,7 @@ def client(sandbox: SandboxGitHub, tmp_path: Path) -> GitHubCli:
         repo=DEMO_REPO,
         env=sandbox.gh_env(tmp_path),
         deadline=Deadline(120.0),
-        retry=RetryPolicy(attempts=3, first_wait=0.05),
+        retry=Schedule(first=0.05, attempts=3),
     )
 
 

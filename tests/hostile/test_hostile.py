@@ -37,9 +37,10 @@ from invoke.program import Program
 
 import tasks
 from learnlib.gh.issues import ISSUE_FIELDS
-from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
+from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.gh.runs import RUN_FIELDS
 from learnlib.rules import plan_header
+from learnlib.rules.schedule import Schedule
 from learnlib.sandbox.core import Fault
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.server import SandboxGitHub
@@ -51,7 +52,7 @@ from tests.hostile.conftest import Tally
 
 ISSUE = 5406
 DEADLINE = 20.0  # the GitHubCli's deadline, and every case's default time budget
-QUICK_RETRY = RetryPolicy(attempts=3, first_wait=0.05)
+QUICK_RETRY = Schedule(first=0.05, attempts=3)
 SANDBOX_OPTIONS = LearnOptions(run_discovery_timeout=1.0, dispatch_confirm_timeout=0.1)
 FAKE_OPTIONS = LearnOptions(run_discovery_timeout=0.3, dispatch_confirm_timeout=0.2)
 GH_TIMEOUT = 10.0  # seconds per gh call, when a case is not about timeouts
@@ -825,7 +826,7 @@ def faulty_client(
     if case.kind == "502-after-it-happened":
         arm = partial(sandbox.fail_after, case.endpoint, status)
     else:  # a transient error keeps failing through every retry, unless it is "once"
-        count = QUICK_RETRY.attempts if case.kind in ("429", "502") else 1
+        count = (QUICK_RETRY.attempts or 1) if case.kind in ("429", "502") else 1
         retry_after = 1.0 if status == 429 else None
         arm = partial(sandbox.fail_next, case.endpoint, status, count, retry_after=retry_after)
     on_request(sandbox, monkeypatch, case.endpoint, case.nth, arm)

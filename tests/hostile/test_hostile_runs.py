@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
+from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.rules import plan_header
 from learnlib.rules.learn_state import LEARN_STATUSES
+from learnlib.rules.schedule import Schedule
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.server import SandboxGitHub
 from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
@@ -174,7 +175,7 @@ def test_hostile_runs(case: Case, tmp_path: Path, tally: Tally) -> None:
                 repo=DEMO_REPO,
                 env=sandbox.gh_env(tmp_path / str(index)),
                 deadline=Deadline(30.0),
-                retry=RetryPolicy(attempts=3, first_wait=0.05),
+                retry=Schedule(first=0.05, attempts=3),
             )
             result = trigger_plan(gh, PLAN, replace(OPTIONS, force=case.force))
             with lock:

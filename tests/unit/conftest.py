@@ -13,8 +13,9 @@ import pytest
 from invoke.config import Config
 
 from learnlib.gh.issues import ISSUE_FIELDS
-from learnlib.gh.runner import Deadline, GitHubCli, RetryPolicy
+from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.gh.runs import RUN_FIELDS
+from learnlib.rules.schedule import Schedule
 from learnlib.tasks.collection import ns
 from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
 from tests.gh_outputs import gh_json, issue_view_output, run_list_output
@@ -148,19 +149,25 @@ class FakeGh:
             stdout=gh_json({"encoding": "base64", "content": content, "name": workflow}),
         )
 
-    def repo_view(self, branch: str = "main", occurrences: int = 10) -> None:
-        """The default-branch lookup beside every issue read without a ref: it may not happen."""
+    def repo_view(
+        self, branch: str = "main", occurrences: int = 10, *, optional: bool = False
+    ) -> None:
+        """The default-branch lookup beside every issue read without a ref.
+
+        ``optional``: the test declared (``gh_optional("repo_view")``) that it may not happen.
+        """
         argv = ["gh", "repo", "view", "--json", "defaultBranchRef"]
         self.fp.register(
             argv, stdout=gh_json({"defaultBranchRef": {"name": branch}}), occurrences=occurrences
         )
-        may_not_be_called(self.fp, argv)
+        if optional:
+            may_not_be_called(self.fp, argv)
 
     def side_reads(self, occurrences: int = 10, *, optional: bool = False) -> None:
         """What every trigger reads beside the issue: no runs yet, a workflow that takes it.
 
-        ``optional``: registered for every test by the fixture, so a test that triggers
-        nothing (a refused landing, say) is not failed for not making them.
+        ``optional``: the test declared (``gh_optional("side_reads")``) that they may not happen
+        (a refused landing, say, triggers nothing).
         """
         any_one = self.fp.any(min=1, max=1)
         run_list = [*RUN_LIST, any_one, "--json", RUN_FIELDS, "--limit", "100", self.fp.any()]
@@ -237,11 +244,38 @@ def run_task(
     return code, json.loads(lines[0]), err
 
 
+#: The fake gh calls the gh_fake fixture registers for every test; each must be made, unless the
+#: test names it in ``@pytest.mark.gh_optional(...)``.
+DEFAULT_FAKES = frozenset({"repo_view", "side_reads"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "gh_optional(*names): gh_fake's default calls (repo_view, side_reads) this test may "
+        "leave unmade",
+    )
+
+
+def optional_fakes(request: pytest.FixtureRequest) -> frozenset[str]:
+    """The default fake calls the test declared it may not make (``gh_optional``)."""
+    names = frozenset(
+        name for marker in request.node.iter_markers("gh_optional") for name in marker.args
+    )
+    unknown = names - DEFAULT_FAKES
+    assert not unknown, f"gh_optional names no default fake call: {sorted(unknown)}"
+    return names
+
+
 @pytest.fixture
-def gh_fake(fp: Any) -> Iterator[FakeGh]:
+def gh_fake(fp: Any, request: pytest.FixtureRequest) -> Iterator[FakeGh]:
+    """The fake gh with what a trigger reads beside the issue: the default-branch lookup (made
+    unless a ref is given), the run listing and the workflow file. Each must be made unless the
+    test declares it optional with ``@pytest.mark.gh_optional("repo_view", "side_reads")``."""
+    optional = optional_fakes(request)
     fake = FakeGh(fp)
-    fake.repo_view()  # looked up beside every issue read unless a ref is given
-    fake.side_reads(optional=True)  # the run listing and workflow file read beside the issue
+    fake.repo_view(optional="repo_view" in optional)
+    fake.side_reads(optional="side_reads" in optional)
     yield fake
 
 
@@ -250,6 +284,6 @@ def gh() -> GitHubCli:
     """A client with short retry waits so unit tests stay fast."""
     return GitHubCli(
         deadline=Deadline(30.0),
-        retry=RetryPolicy(attempts=3, first_wait=0.0, longest_wait=0.0),
+        retry=Schedule(first=0.0, longest=0.0, attempts=3),
         sleep=lambda _: None,
     )

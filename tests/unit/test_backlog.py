@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from learnlib.gh.runner import GitHubCli
+from learnlib.rules.failure import Failure
 from learnlib.usecases import backlog
 from learnlib.usecases.backlog import BacklogOptions, Tick, is_rate_limited, work_backlog
-from learnlib.usecases.trigger import LearnOptions, SideReads, TriggerResult
+from learnlib.usecases.plan_io import SideReads
+from learnlib.usecases.trigger import LearnOptions, TriggerResult
 from tests.gh_outputs import gh_json
 from tests.unit.conftest import LEARN_WORKFLOW, may_not_be_called, run_task
 from tests.unit.status_fakes import body, listed_issue, mixed_plans, register_listing
@@ -66,9 +68,7 @@ class FakeTrigger:
                 number,
                 False,
                 options.workflow,
-                error="Failed to dispatch workflow",
-                error_type="dispatch_failed",
-                detail=LIMITED,
+                failure=Failure("Failed to dispatch workflow", "dispatch_failed", LIMITED),
             )
         if number in self.recording:
             return TriggerResult(number, True, options.workflow, reason="run recorded")
@@ -77,9 +77,7 @@ class FakeTrigger:
                 number,
                 False,
                 options.workflow,
-                error="Issue not found",
-                error_type="issue_not_found",
-                detail="gone",
+                failure=Failure("Issue not found", "issue_not_found", "gone"),
             )
         return TriggerResult(
             number,
@@ -187,7 +185,7 @@ def test_a_plan_limited_every_time_is_a_failure_in_the_end(
 
 def test_rate_limit_is_recognised_by_its_words_and_429() -> None:
     def failed(detail: str) -> TriggerResult:
-        return TriggerResult(1, False, "w", error="x", error_type="dispatch_failed", detail=detail)
+        return TriggerResult(1, False, "w", failure=Failure("x", "dispatch_failed", detail))
 
     assert is_rate_limited(failed(LIMITED))
     assert is_rate_limited(failed("HTTP 429: Too Many Requests (https://api.github.com/...)"))
@@ -210,7 +208,7 @@ def test_task_prints_the_contract_json_and_exits_1_when_a_plan_failed(
         {"issue_number": 2, "error_type": "issue_not_found", "detail": "gone"}
     ]
     assert len(payload["results"]) == 3 and payload["plans_listed"] == 3
-    assert "[3/3]" in err or "3 plans listed" in err
+    assert "[3/3]" in err and "3 plans listed" in err
 
 
 def test_task_dry_run_writes_nothing(

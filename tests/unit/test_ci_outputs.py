@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from learnlib.rules.failure import Failure
 from learnlib.tasks import render
 from learnlib.tasks.ci_outputs import output_line, write_actions_outputs, write_land_outputs
 from learnlib.tasks.render import code, code_block, prose
@@ -31,9 +32,7 @@ REFUSED = TriggerResult(
     issue_number=5406,
     success=False,
     workflow="learn-async.yml",
-    error="Issue is not an erk-plan",
-    error_type="not_a_plan",
-    detail="labels: bug",
+    failure=Failure("Issue is not an erk-plan", "not_a_plan", "labels: bug"),
 )
 HEADER_FAILED = TriggerResult(
     issue_number=5406,
@@ -42,9 +41,11 @@ HEADER_FAILED = TriggerResult(
     workflow_triggered=True,
     run_id=99,
     workflow_run_url=RUN_URL,
-    error="Workflow dispatched, but the plan header could not be updated",
-    error_type="header_update_failed",
-    detail="HTTP 403: Resource not accessible by integration",
+    failure=Failure(
+        "Workflow dispatched, but the plan header could not be updated",
+        "header_update_failed",
+        "HTTP 403: Resource not accessible by integration",
+    ),
 )
 ALREADY = TriggerResult(
     issue_number=5406,
@@ -259,9 +260,11 @@ def test_land_refusal_carries_error_type_and_detail(tmp_path: Path) -> None:
         merged=False,
         merge_method="squash",
         pr_number=7,
-        error="Pull request #7 has merge conflicts with main",
-        error_type="pr_not_mergeable",
-        detail="state: OPEN, mergeable: CONFLICTING",
+        failure=Failure(
+            "Pull request #7 has merge conflicts with main",
+            "pr_not_mergeable",
+            "state: OPEN, mergeable: CONFLICTING",
+        ),
     )
     outputs, summary = write_land(result, tmp_path)
     assert outputs["merged"] == "false" and outputs["workflow_triggered"] == "false"
@@ -373,7 +376,7 @@ def test_a_code_block_cannot_be_closed_by_its_content(value: str) -> None:
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_details_stay_inside_code(value: str, tmp_path: Path) -> None:
-    result = TriggerResult(**(REFUSED.__dict__ | {"detail": value, "error": value}))
+    result = replace(REFUSED, failure=Failure(value, "not_a_plan", value))
     _, summary = write_trigger(result, tmp_path)
     # Our own structure is intact: outside code blocks no line of user text starts markup.
     outside = re.sub(r"\n(`{3,})\n[\s\S]*?\n\1\n", "\n", summary)
@@ -429,6 +432,7 @@ def test_the_land_task_writes_its_outputs_in_actions(
     assert "### Land: pull request #7 merged" in (tmp_path / "sum").read_text(encoding="utf-8")
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_the_land_task_warns_when_it_cannot_write_its_outputs(
     capsys: pytest.CaptureFixture[str],
     gh_fake: FakeGh,

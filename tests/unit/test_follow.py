@@ -8,12 +8,12 @@ import pytest
 
 from learnlib.gh.runner import GhNotFound, GhRejected, GhUnavailable, GitHubCli
 from learnlib.timing.follow import (
+    FOLLOW,
     RUN_FAILED,
     RUN_NOT_FOUND,
-    WAIT_TIMEOUT,
+    TIMED_OUT,
     RunOutcome,
     follow_run,
-    follow_waits,
 )
 
 
@@ -65,7 +65,7 @@ RUNNING = Seen("in_progress", "")
 
 
 def test_waits_are_short_first_then_one_look_every_ten_seconds() -> None:
-    waits = follow_waits()
+    waits = FOLLOW.waits()
     assert [next(waits) for _ in range(8)] == [1, 2, 3, 5, 8, 10, 10, 10]
 
 
@@ -102,7 +102,7 @@ def test_the_wait_ending_first_is_wait_timeout_with_the_last_status_seen() -> No
 
     outcome = line.follow(timeout=30)
 
-    assert outcome.error_type == WAIT_TIMEOUT
+    assert outcome.error_type == TIMED_OUT
     assert outcome.status == "in_progress"
     assert line.now == 30  # a last look exactly at the end, never past it
     assert line.looks[-1] == 30
@@ -114,7 +114,7 @@ def test_a_long_wait_looks_at_most_once_every_ten_seconds() -> None:
 
     outcome = line.follow(timeout=1800)
 
-    assert outcome.error_type == WAIT_TIMEOUT
+    assert outcome.error_type == TIMED_OUT
     assert outcome.looks <= 5 + 1800 / 10 + 1
 
 

@@ -147,6 +147,7 @@ def run(gh: GitHubCli, **options: Any) -> LandResult:
 # --------------------------------------------------------------------------- refusals
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize(
     ("changes", "error_type", "words"),
     [
@@ -174,6 +175,7 @@ def test_unmergeable_pull_requests_are_refused_and_not_merged(
     assert fake.merges() == 0
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize(
     ("number", "stderr"),
     [
@@ -197,6 +199,7 @@ def test_missing_pull_request_is_pr_not_found(
     assert fake.merges() == 0
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_unstable_checks_merge_with_a_warning(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view(mergeStateStatus="UNSTABLE")
     fake.pr_merge()
@@ -207,6 +210,7 @@ def test_unstable_checks_merge_with_a_warning(gh: GitHubCli, fake: LandGh) -> No
     assert any("not required" in warning for warning in result.warnings)
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_unknown_mergeability_lets_github_decide(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view(mergeable="UNKNOWN", mergeStateStatus="UNKNOWN")
     fake.pr_merge()
@@ -216,6 +220,7 @@ def test_unknown_mergeability_lets_github_decide(gh: GitHubCli, fake: LandGh) ->
     assert result.success and result.merged and result.warnings == ()
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_the_current_branch_pull_request_is_read_without_a_number(
     gh: GitHubCli, fake: LandGh
 ) -> None:
@@ -281,6 +286,7 @@ def test_first_bare_closing_reference_wins() -> None:
     assert find_plan_issue(pull_request(head="feature", body=body), None) == (22, "pr_body")
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_plan_issue_source_is_reported(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view(headRefName="feature", body="Resolves: #5406")
     fake.pr_merge()
@@ -290,6 +296,7 @@ def test_plan_issue_source_is_reported(gh: GitHubCli, fake: LandGh) -> None:
     assert (result.plan_issue, result.plan_issue_source) == (5406, "pr_body")
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_no_plan_issue_lands_without_learning_and_says_so(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view(headRefName="feature", body="No reference here")
     fake.pr_merge()
@@ -305,6 +312,7 @@ def test_no_plan_issue_lands_without_learning_and_says_so(gh: GitHubCli, fake: L
 # --------------------------------------------------------------------------- the merge
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize("method", ["squash", "merge", "rebase"])
 @pytest.mark.parametrize("delete_branch", [False, True])
 def test_merge_argv_pins_the_checked_head(
@@ -319,6 +327,7 @@ def test_merge_argv_pins_the_checked_head(
     assert fake.merges() == 1
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_transient_merge_failure_then_merged_pr_counts_as_merged(
     gh: GitHubCli, fake: LandGh
 ) -> None:
@@ -333,6 +342,7 @@ def test_transient_merge_failure_then_merged_pr_counts_as_merged(
     assert any("Bad Gateway" in warning for warning in result.warnings)
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_transient_merge_failure_on_an_open_pr_is_not_retried(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
     fake.pr_merge(stderr=BAD_GATEWAY, returncode=1)
@@ -345,6 +355,7 @@ def test_transient_merge_failure_on_an_open_pr_is_not_retried(gh: GitHubCli, fak
     assert fake.merges() == 1
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_rejected_merge_is_not_looked_at_again(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
     message = "GraphQL: Head branch was modified. Review and try the merge again. (mergePr)\n"
@@ -380,6 +391,7 @@ def test_learn_triggers_the_plan_after_the_merge(gh: GitHubCli, fake: LandGh) ->
     assert fake.asked == [] and len(fake.edited) == 1
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_no_learn_skips_learning(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
     fake.pr_merge()
@@ -458,6 +470,7 @@ def test_non_interactive_follows_learn_on_land(gh: GitHubCli, fake: LandGh) -> N
     assert result.learn is not None and result.learn.workflow_triggered
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_non_interactive_with_learn_on_land_off_skips(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
     fake.pr_merge()
@@ -495,6 +508,7 @@ def test_dry_run_checks_everything_and_merges_nothing(gh: GitHubCli, fake: LandG
     assert fake.merges() == 0 and fake.asked == [] and fake.edited == []
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_dry_run_still_refuses(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view(isDraft=True)
 
@@ -566,6 +580,7 @@ def test_task_lands_and_learns(capsys: pytest.CaptureFixture[str], fake: LandGh)
     assert RUN_URL in err
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_task_passes_repo_method_and_delete_branch(
     capsys: pytest.CaptureFixture[str], fake: LandGh
 ) -> None:
@@ -588,6 +603,7 @@ def test_task_passes_repo_method_and_delete_branch(
     assert payload["branch_deleted"] is True
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_task_refusal_exits_1(capsys: pytest.CaptureFixture[str], fake: LandGh) -> None:
     fake.pr_view(mergeable="CONFLICTING", mergeStateStatus="DIRTY")
 
@@ -620,6 +636,7 @@ def test_task_failed_learn_exits_0_with_a_warning(
     assert "warning: async learn for plan #5406 failed" in err
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_task_non_interactive_default_comes_from_config(
     capsys: pytest.CaptureFixture[str], fake: LandGh, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -696,6 +713,7 @@ def test_task_bad_configured_merge_method_is_a_usage_error(
     assert code == 2 and "land.merge_method" in payload["error"]
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_queued_merge_is_not_reported_as_merged_and_learns_nothing(
     gh: GitHubCli, fake: LandGh
 ) -> None:
@@ -712,6 +730,7 @@ def test_a_queued_merge_is_not_reported_as_merged_and_learns_nothing(
 # --------------------------------------------------------------- branch_deleted, pr_number, Ctrl-C
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_branch_left_behind_after_delete_branch_is_reported(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
     fake.pr_merge(delete_branch=True, branch_left=True)  # gh 2.102 exits 0 when DELETE fails
@@ -722,6 +741,7 @@ def test_branch_left_behind_after_delete_branch_is_reported(gh: GitHubCli, fake:
     assert any("still exists" in warning for warning in result.warnings)
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_branch_deletion_that_cannot_be_checked_is_null(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
     fake.fp.register(["gh", "pr", "merge", str(PR), "--squash", "--delete-branch", fake.fp.any()])
@@ -734,6 +754,7 @@ def test_branch_deletion_that_cannot_be_checked_is_null(gh: GitHubCli, fake: Lan
     assert any("could not be checked" in warning for warning in result.warnings)
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_pull_request_that_cannot_be_read_still_carries_its_number(
     gh: GitHubCli, fake: LandGh
 ) -> None:
@@ -742,6 +763,7 @@ def test_a_pull_request_that_cannot_be_read_still_carries_its_number(
     assert land_payload(result)["pr_number"] == PR and result.error_type == "pr_not_found"
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_repository_gh_cannot_resolve_is_repo_not_found(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view_fails(PR, "GraphQL: Could not resolve to a Repository with the name 'o/r'.\n")
     result = run(gh, pr_number=PR)
@@ -787,6 +809,7 @@ def test_ctrl_c_before_the_merge_is_exit_130(
     assert payload["merged"] is None
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_plan_of_merged_pr_uses_lands_rule(gh: GitHubCli, fake: LandGh) -> None:
     from learnlib.usecases.land import plan_of_merged_pr
 

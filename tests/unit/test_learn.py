@@ -13,7 +13,7 @@ from learnlib.gh.runner import GitHubCli
 from learnlib.rules import plan_header
 from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
 from tests.gh_outputs import NOT_FOUND_STDERR, run_output
-from tests.unit.conftest import LEARN_WORKFLOW, PLAN_BODY, FakeGh, tripwires
+from tests.unit.conftest import LEARN_WORKFLOW, PLAN_BODY, FakeGh, optional_fakes, tripwires
 
 ISSUE = 5406
 OPTIONS = LearnOptions(run_discovery_timeout=0.6, dispatch_confirm_timeout=0.3)
@@ -27,10 +27,10 @@ WORKFLOW_WITH_ID = WORKFLOW.replace(
 
 
 @pytest.fixture
-def gh_fake(fp: Any) -> FakeGh:
+def gh_fake(fp: Any, request: pytest.FixtureRequest) -> FakeGh:
     """conftest's fake without its default side reads: each test registers its own."""
     fake = FakeGh(fp)
-    fake.repo_view()
+    fake.repo_view(optional="repo_view" in optional_fakes(request))
     return fake
 
 
@@ -192,6 +192,7 @@ def test_runs_listed_before_the_dispatch_are_never_ours(gh: GitHubCli, gh_fake: 
     assert result.workflow_triggered and result.run_id is None
 
 
+@pytest.mark.gh_optional("repo_view")
 def test_workflow_and_ref_are_passed_to_gh(gh: GitHubCli, gh_fake: FakeGh) -> None:
     gh_fake.issue_view(ISSUE)
     gh_fake.run_list([], workflow="learn.yml", limit=100)
@@ -703,6 +704,7 @@ def test_an_answer_for_another_issue_is_refused(gh: GitHubCli, gh_fake: FakeGh) 
     assert result.error_type == "gh_bad_output"
 
 
+@pytest.mark.gh_optional("repo_view")
 def test_a_workflow_name_that_looks_like_a_flag_is_never_passed_to_gh(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:

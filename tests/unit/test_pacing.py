@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from learnlib.rules.schedule import Schedule
 from learnlib.timing.pacing import PaceEvent, PauseGate, Pool, RateLimiter, RealClock
 
 
@@ -43,7 +44,7 @@ def test_rate_limiter_without_a_rate_never_waits(rate: float | None) -> None:
 
 def test_gate_pauses_once_per_episode_and_doubles_while_the_limit_keeps_answering() -> None:
     clock = FakeClock(t=10.0)
-    gate = PauseGate(clock, first=60, longest=200)
+    gate = PauseGate(clock, Schedule(first=60, longest=200))
     assert gate.remaining() == 0
     assert gate.trip(started_at=9.0) == 60
     clock.t = 11.0
@@ -60,7 +61,7 @@ def test_gate_pauses_once_per_episode_and_doubles_while_the_limit_keeps_answerin
 
 def test_gate_ignores_a_success_that_started_before_the_pause() -> None:
     clock = FakeClock(t=10.0)
-    gate = PauseGate(clock, first=60)
+    gate = PauseGate(clock, Schedule(first=60))
     gate.trip(started_at=10.0)
     gate.clear(started_at=5.0)
     clock.t = 80.0
@@ -75,7 +76,7 @@ def pool(
         is_rate_limited=lambda result: result == "limited",
         concurrency=k,
         limiter=RateLimiter(rate, clock),  # type: ignore[arg-type]
-        gate=PauseGate(clock, first=60),  # type: ignore[arg-type]
+        gate=PauseGate(clock, Schedule(first=60)),  # type: ignore[arg-type]
         clock=clock,  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )

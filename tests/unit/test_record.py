@@ -20,6 +20,7 @@ def changed_lines(before: str, after: str) -> list[str]:
     return [line for line in diff if line[:1] in "+-"]
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_status_is_a_one_line_diff(gh: GitHubCli, gh_fake: FakeGh) -> None:
     gh_fake.issue_view(ISSUE)
     gh_fake.issue_edit(ISSUE)
@@ -33,6 +34,7 @@ def test_a_status_is_a_one_line_diff(gh: GitHubCli, gh_fake: FakeGh) -> None:
     ]
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_run_id_is_a_quoted_string_and_plan_numbers_are_ints(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:
@@ -51,6 +53,7 @@ def test_run_id_is_a_quoted_string_and_plan_numbers_are_ints(
     assert "+ learn_run_id: '77'\n" in changed_lines(PLAN_BODY, gh_fake.edited[0])
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_status_outside_erks_six_is_refused_before_any_read(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:
@@ -65,6 +68,7 @@ def test_a_status_outside_erks_six_is_refused_before_any_read(
     assert gh_fake.edited == [] and gh_fake.count("issue", "view", gh_fake.fp.any()) == 0
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize(
     ("labels", "body", "error_type"),
     [(("bug",), PLAN_BODY, "not_a_plan"), (("erk-plan",), "no header\n", "invalid_plan_header")],
@@ -82,6 +86,7 @@ def test_an_unusable_issue_is_refused_and_left_alone(
     assert gh_fake.edited == []
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_the_outcome_of_a_replaced_run_is_not_recorded(gh: GitHubCli, gh_fake: FakeGh) -> None:
     body = plan_header.set_values(PLAN_BODY, {"learn_status": "pending", "learn_run_id": "90"})
     gh_fake.issue_view(ISSUE, body=body)
@@ -94,6 +99,7 @@ def test_the_outcome_of_a_replaced_run_is_not_recorded(gh: GitHubCli, gh_fake: F
     assert "run 90" in result.warnings[0]
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_failed_write_is_header_update_failed(gh: GitHubCli, gh_fake: FakeGh) -> None:
     gh_fake.issue_view(ISSUE)
     gh_fake.issue_edit(ISSUE, returncode=1, stderr="GraphQL: Resource not accessible\n")
@@ -103,6 +109,7 @@ def test_a_failed_write_is_header_update_failed(gh: GitHubCli, gh_fake: FakeGh) 
     assert (result.success, result.error_type) == (False, "header_update_failed")
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_the_task_prints_one_json_object(
     capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
 ) -> None:
@@ -124,6 +131,7 @@ def test_the_task_prints_one_json_object(
     assert "Header written" in err
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize(
     ("argv", "code"),
     [
@@ -153,6 +161,7 @@ def test_a_status_outside_erks_six_is_a_bad_choice_of_option(
     assert not fp.calls  # refused before gh is asked anything
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_real_run_id_past_2_31_is_accepted_by_the_task(
     capsys: pytest.CaptureFixture[str], gh_fake: FakeGh
 ) -> None:

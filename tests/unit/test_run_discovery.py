@@ -59,6 +59,7 @@ class FakeClock:
         self.now += seconds
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_a_never_appearing_run_makes_at_most_25_listing_requests(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:

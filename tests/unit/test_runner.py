@@ -20,11 +20,11 @@ from learnlib.gh.runner import (
     GhTimeout,
     GhUnavailable,
     GitHubCli,
-    RetryPolicy,
     classify,
     redact,
 )
 from learnlib.gh.workflows import dispatch_workflow, parse_dispatch_output
+from learnlib.rules.schedule import Schedule
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_slow_gh_times_out(fp: Any, tmp_path: Path) -> None:
     slow.write_text("#!/bin/sh\nexec sleep 5\n")
     slow.chmod(0o755)
     fp.allow_unregistered(True)  # run the real slow script
-    gh = GitHubCli(executable=str(slow), timeout=0.3, retry=RetryPolicy(attempts=1))
+    gh = GitHubCli(executable=str(slow), timeout=0.3, retry=Schedule(first=0.0, attempts=1))
     with pytest.raises(GhTimeout, match="did not answer"):
         read_issue_body(gh, 1)
 
@@ -141,7 +141,7 @@ def test_transient_failures_are_retried_then_given_up(fp: Any) -> None:
     argv = ["gh", "issue", "view", "1", "--json", "body"]
     fp.register(argv, returncode=1, stderr="HTTP 503: Service Unavailable (u)\n", occurrences=5)
     waits: list[float] = []
-    gh = GitHubCli(retry=RetryPolicy(attempts=3, first_wait=0.1), sleep=waits.append)
+    gh = GitHubCli(retry=Schedule(first=0.1, attempts=3), sleep=waits.append)
     with pytest.raises(GhUnavailable):
         read_issue_body(gh, 1)
     assert fp.call_count(argv) == 3

@@ -25,6 +25,7 @@ def make_run(run_id: int, created_at: datetime, title: str) -> WorkflowRun:
     )
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_list_runs_parses_gh_output(gh: GitHubCli, gh_fake: FakeGh) -> None:
     gh_fake.run_list([run_output(3, "2026-11-24T10:00:00Z", display_title="Learn #1")])
 

@@ -10,9 +10,10 @@ import pytest
 from learnlib.gh.issues import ISSUE_FIELDS
 from learnlib.gh.runner import GitHubCli
 from learnlib.rules.decision import decide
+from learnlib.rules.failure import Failure
 from learnlib.rules.records import WorkflowRun
 from learnlib.tasks.render import cell, printable, status_markdown, status_table
-from learnlib.usecases.status import read_listing, survey_plans
+from learnlib.usecases.status import read_plan_listing, survey_plans
 from tests.gh_outputs import issue_view_output
 from tests.unit.conftest import run_task
 from tests.unit.status_fakes import (
@@ -55,7 +56,7 @@ def test_each_plan_gets_the_decisions_action_from_one_listing(fp: Any, gh: GitHu
 def test_status_agrees_with_decide_on_the_same_listing(fp: Any, gh: GitHubCli) -> None:
     issues, runs = mixed_plans()
     register_listing(fp, issues, runs, occurrences=2)
-    listing = read_listing(
+    listing = read_plan_listing(
         gh, label="erk-plan", workflow="learn-async.yml", state="closed", limit=500
     )
     result = report(fp, gh)
@@ -212,3 +213,26 @@ def listed_run(run_id: int, number: int) -> Any:
     from tests.unit.status_fakes import learn_run
 
     return learn_run(run_id, number, conclusion="success")
+
+
+def test_an_issue_read_failing_is_mapped_as_the_trigger_maps_it(fp: Any, gh: GitHubCli) -> None:
+    # one mapping for every read (learnlib.usecases.failures): the same error types as the trigger
+    issues, runs = mixed_plans()
+    register_listing(fp, issues, runs)
+    answers = {
+        80: "GraphQL: Could not resolve to a Repository with the name 'o/r'. (repository)",
+        81: "HTTP 403: Resource not accessible by integration (https://api.github.com/graphql)",
+    }
+    for number, stderr in answers.items():
+        fp.register(
+            ["gh", "issue", "view", str(number), "--json", ISSUE_FIELDS],
+            stderr=stderr,
+            returncode=1,
+        )
+
+    result = report(fp, gh, issues=[80, 81])
+
+    assert [(p.issue_number, p.failure) for p in result.plans] == [
+        (80, Failure("Repository not found", "repo_not_found", answers[80])),
+        (81, Failure("Failed to read issue #81", "gh_rejected", answers[81])),
+    ]

@@ -33,6 +33,7 @@ def test_odd_repo_is_a_usage_error(capsys: pytest.CaptureFixture[str], repo: str
     assert code == 2 and "--repo" in payload["error"]
 
 
+@pytest.mark.gh_optional("repo_view")
 def test_success_prints_the_contract_and_writes_actions_outputs(
     capsys: pytest.CaptureFixture[str],
     gh_fake: FakeGh,
@@ -520,6 +521,7 @@ def test_dry_run_prints_the_diff_itself_on_stderr(
     assert err == payload["diff"] and "-learn_status: null\n+learn_status: pending\n" in err
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 def test_progress_from_the_trigger_is_printed(
     capsys: pytest.CaptureFixture[str], gh_fake: FakeGh, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -646,6 +648,7 @@ def test_pr_prefers_the_branch_prefix(capsys: pytest.CaptureFixture[str], gh_fak
     assert code == 0 and payload["issue_number"] == 12
 
 
+@pytest.mark.gh_optional("repo_view", "side_reads")
 @pytest.mark.parametrize(
     ("state", "changes", "error_type"),
     [("OPEN", {}, "pr_not_merged"), ("MERGED", {"body": "no reference"}, "no_plan_issue")],
@@ -910,13 +913,14 @@ def test_wait_timeout_without_wait_is_a_usage_error(
 
 def test_a_tiny_gh_timeout_is_reported_as_given(fp: Any, tmp_path: Path) -> None:
     from learnlib.gh.issues import read_issue_body
-    from learnlib.gh.runner import GhTimeout, GitHubCli, RetryPolicy
+    from learnlib.gh.runner import GhTimeout, GitHubCli
+    from learnlib.rules.schedule import Schedule
 
     slow = tmp_path / "gh"
     slow.write_text("#!/bin/sh\nexec sleep 5\n")
     slow.chmod(0o755)
     fp.allow_unregistered(True)  # run the real slow script
-    gh = GitHubCli(executable=str(slow), timeout=0.001, retry=RetryPolicy(attempts=1))
+    gh = GitHubCli(executable=str(slow), timeout=0.001, retry=Schedule(first=0.0, attempts=1))
     with pytest.raises(GhTimeout, match=r"within 0\.001 s"):
         read_issue_body(gh, 1)
 
