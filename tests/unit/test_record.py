@@ -181,3 +181,17 @@ def test_a_real_run_id_past_2_31_is_accepted_by_the_task(
 
     assert (code, payload["success"]) == (0, True)
     assert "learn_run_id: '21300000001'" in gh_fake.edited[-1]
+
+
+@pytest.mark.gh_optional("repo_view", "side_reads")
+def test_a_superseded_run_is_said_once(capsys: pytest.CaptureFixture[str], gh_fake: FakeGh) -> None:
+    """The outcome of a run the header no longer waits for: one warning line, not that and a
+    progress line with the same words."""
+    waiting = PLAN_BODY.replace("learn_status: null", "learn_status: pending\nlearn_run_id: '99'")
+    gh_fake.issue_view(ISSUE, body=waiting)
+    code, payload, err = run_task(
+        capsys, "record-learn", "--issue", str(ISSUE), "--status", "completed_no_plan",
+        "--run-id", "100",
+    )  # fmt: skip
+    assert code == 0 and payload["written"] is False and len(payload["warnings"]) == 1
+    assert err.count("the header waits for run 99, not run 100") == 1, err
