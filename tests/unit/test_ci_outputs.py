@@ -414,6 +414,7 @@ def test_the_land_task_writes_its_outputs_in_actions(
 
     fake = LandGh(gh_fake.fp)
     fake.pr_view()
+    fake.issue_view(5406)  # the check before the merge (--learn)
     fake.pr_merge()
     fake.trigger()
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
