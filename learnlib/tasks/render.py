@@ -108,6 +108,11 @@ def trigger_payload(result: TriggerResult, pr_number: int | None = None) -> dict
     return _ending(payload, result, trigger_advice(result), {"diff": result.diff})
 
 
+def _fields(result: object, *names: str) -> dict[str, Any]:
+    """The result's fields of these names, as the JSON object's first keys, in this order."""
+    return {name: getattr(result, name) for name in names}
+
+
 def _ending(
     payload: dict[str, Any],
     result: TriggerResult | LandResult | RecordResult,
@@ -160,12 +165,7 @@ def trigger_refusal_payload(
 
 def land_payload(result: LandResult) -> dict[str, Any]:
     """The JSON object for a landing; ``learn`` is the trigger's own object, or null and why."""
-    payload: dict[str, Any] = {
-        "success": result.success,
-        "pr_number": result.pr_number,
-        "merged": result.merged,
-        "merge_method": result.merge_method,
-    }
+    payload = _fields(result, "success", "pr_number", "merged", "merge_method")
     if result.success:
         payload |= {
             "branch_deleted": result.branch_deleted,
@@ -180,13 +180,8 @@ def land_payload(result: LandResult) -> dict[str, Any]:
 
 def record_payload(result: RecordResult) -> dict[str, Any]:
     """The task's one JSON object."""
-    payload: dict[str, Any] = {
-        "success": result.success,
-        "issue_number": result.issue_number,
-        "learn_status": result.learn_status,
-        "written": result.written,
-        "changed": list(result.changed),
-    }
+    payload = _fields(result, "success", "issue_number", "learn_status", "written")
+    payload["changed"] = list(result.changed)
     return _ending(payload, result, None, {"diff": result.diff})
 
 
