@@ -36,7 +36,12 @@ ENDPOINTS = frozenset(
         "workflow_get",  # REST GET /repos/O/R/actions/workflows/W
         "workflow_dispatch",  # REST POST /repos/O/R/actions/workflows/W/dispatches
         "run_list",  # REST GET /repos/O/R/actions/workflows/W/runs
+        "repo_run_list",  # REST GET /repos/O/R/actions/runs (gh run list without --workflow)
         "run_view",  # REST GET /repos/O/R/actions/runs/ID
+        "run_delete",  # REST DELETE /repos/O/R/actions/runs/ID
+        "run_jobs",  # REST GET /repos/O/R/actions/runs/ID/jobs
+        "artifact_list",  # REST GET /repos/O/R/actions/runs/ID/artifacts
+        "issue_list",  # REST GET /repos/O/R/issues (pull requests included)
         "branch_delete",  # REST DELETE /repos/O/R/git/refs/heads/B (or heads%2FB)
         "contents_get",  # REST GET /repos/O/R/contents/PATH?ref=REF (workflow files)
         "unknown",  # anything else (answered 404)
@@ -129,6 +134,10 @@ class Fault:
     retry_after: float | None = None
     message: str | None = None
     after: bool = False  # True: handle the request normally, then answer the error
+    when: dict[str, str] = field(default_factory=dict)  # only requests with these parameters
+
+    def matches(self, params: dict[str, str]) -> bool:
+        return all(params.get(key) == value for key, value in self.when.items())
 
 
 @dataclass
@@ -177,15 +186,17 @@ class Core:
         with self.lock:
             self.faults.setdefault(endpoint, []).append(fault)
 
-    def take_fault(self, endpoint: str) -> Fault | None:
+    def take_fault(self, endpoint: str, params: dict[str, str]) -> Fault | None:
+        """The first fault queued for ``endpoint`` whose ``when`` the request's ``params`` (route
+        parameters and query) match, one use of it taken."""
         with self.lock:
-            queue = self.faults.get(endpoint)
-            if not queue:
+            queue = self.faults.get(endpoint, [])
+            fault = next((f for f in queue if f.matches(params)), None)
+            if fault is None:
                 return None
-            fault = queue[0]
             fault.count -= 1
             if fault.count == 0:
-                queue.pop(0)
+                queue.remove(fault)
             return fault
 
     def secondary_limit(self, creating: bool) -> ApiError | None:

@@ -16,7 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from learnlib.sandbox.core import API_URL, WEB_URL, ApiError, BranchDeletion, Core, DispatchRecord
-from learnlib.sandbox.state import Repo, Run, Workflow, iso_now
+from learnlib.sandbox.shapes import artifact_json, issue_json, repo_url, run_json, workflow_json
+from learnlib.sandbox.state import Issue, PullRequest, Repo, Run, Workflow, iso_now
 
 _INPUT_EXPR = re.compile(r"\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}")
 
@@ -46,78 +47,6 @@ class Route:
     pattern: str
     endpoint: str
     handler: Callable[[Call], Reply]
-
-
-# ---------------------------------------------------------------------------------- JSON shapes
-
-
-def _repo_url(repo: Repo) -> str:
-    return f"{API_URL}/repos/{repo.full_name}"
-
-
-def workflow_json(repo: Repo, wf: Workflow) -> dict[str, Any]:
-    return {
-        "id": wf.id,
-        "node_id": f"W_{wf.id}",
-        "name": wf.name,
-        "path": wf.path,
-        "state": wf.state,
-        "created_at": wf.created_at,
-        "updated_at": wf.updated_at,
-        "url": f"{_repo_url(repo)}/actions/workflows/{wf.id}",
-        "html_url": f"{WEB_URL}/{repo.full_name}/blob/{repo.default_branch}/{wf.path}",
-        "badge_url": f"{WEB_URL}/{repo.full_name}/workflows/{wf.name}/badge.svg",
-    }
-
-
-def run_json(repo: Repo, run: Run) -> dict[str, Any]:
-    wf = repo.workflow(run.workflow_id)
-    api = f"{_repo_url(repo)}/actions/runs/{run.id}"
-    actor = {"login": run.actor, "id": 1, "type": "User"}
-    repo_obj = {
-        "id": 1,
-        "name": repo.name,
-        "full_name": repo.full_name,
-        "owner": {"login": repo.owner},
-    }
-    return {
-        "id": run.id,
-        "name": wf.name if wf else "",
-        "node_id": f"WFR_{run.id}",
-        "head_branch": run.head_branch,
-        "head_sha": run.head_sha,
-        "path": wf.path if wf else "",
-        "display_title": run.display_title,
-        "run_number": run.run_number,
-        "run_attempt": 1,
-        "event": run.event,
-        "status": run.status,
-        "conclusion": run.conclusion,
-        "workflow_id": run.workflow_id,
-        "url": api,
-        "html_url": f"{WEB_URL}/{repo.full_name}/actions/runs/{run.id}",
-        "pull_requests": [],
-        "created_at": run.created_at,
-        "updated_at": run.updated_at,
-        "run_started_at": run.created_at,
-        "actor": actor,
-        "triggering_actor": actor,
-        "jobs_url": f"{api}/jobs",
-        "check_suite_url": f"{_repo_url(repo)}/check-suites/{run.id}",
-        "logs_url": f"{api}/logs",
-        "artifacts_url": f"{api}/artifacts",
-        "cancel_url": f"{api}/cancel",
-        "rerun_url": f"{api}/rerun",
-        "workflow_url": f"{_repo_url(repo)}/actions/workflows/{run.workflow_id}",
-        "head_commit": {
-            "id": run.head_sha,
-            "message": run.display_title,
-            "timestamp": run.created_at,
-            "author": {"name": run.actor, "email": f"{run.actor}@users.noreply.github.localhost"},
-        },
-        "repository": repo_obj,
-        "head_repository": repo_obj,
-    }
 
 
 def _parse(wf: Workflow) -> dict[str, Any]:
@@ -153,8 +82,9 @@ def _run_name(wf: Workflow, inputs: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------- helpers
 
 
-def _paged(call: Call, key: str, items: list[Any], render: Callable[[Any], Any]) -> Reply:
-    """One page of ``items`` as GitHub lists them, with its ``Link`` header (gh follows it)."""
+def _paged(call: Call, items: list[Any], render: Callable[[Any], Any], key: str = "") -> Reply:
+    """One page of ``items`` as GitHub lists them (``{"total_count", key: [...]}``, or the bare
+    list without ``key``), with its ``Link`` header: gh api --paginate follows rel="next"."""
     try:
         per_page = min(max(int(call.query.get("per_page", ["30"])[0]), 1), 100)
         page = max(int(call.query.get("page", ["1"])[0]), 1)
@@ -169,9 +99,8 @@ def _paged(call: Call, key: str, items: list[Any], render: Callable[[Any], Any])
         if (rel in ("prev", "first") and page > 1) or (rel in ("next", "last") and page < last)
     ]
     shown = [render(item) for item in items[(page - 1) * per_page : page * per_page]]
-    return Reply(
-        200, {"total_count": len(items), key: shown}, {"Link": ", ".join(links)} if links else {}
-    )
+    payload = {"total_count": len(items), key: shown} if key else shown
+    return Reply(200, payload, {"Link": ", ".join(links)} if links else {})
 
 
 def _workflow(repo: Repo, key: str) -> Workflow:
@@ -187,35 +116,89 @@ def _branch(repo: Repo, ref: str) -> str | None:
 
 
 def _workflow_runs(call: Call) -> Reply:
-    repo, query, now = call.repo, call.query, time.time()
-    wf = _workflow(repo, call.params["workflow"])
-    runs = [r for r in repo.runs if r.visible_at <= now and r.workflow_id == wf.id]
-    for key, attr in (("event", "event"), ("branch", "head_branch"), ("actor", "actor")):
-        if query.get(key):
-            runs = [r for r in runs if getattr(r, attr) == query[key][0]]
-    if query.get("status"):
-        wanted = query["status"][0]
-        runs = [r for r in runs if wanted in (r.status, r.conclusion)]
+    wf = _workflow(call.repo, call.params["workflow"])
+    return _runs(call, lambda run: run.workflow_id == wf.id)
+
+
+def _repo_runs(call: Call) -> Reply:
+    return _runs(call, lambda _run: True)
+
+
+def _runs(call: Call, wanted: Callable[[Run], bool]) -> Reply:
+    """The visible runs ``wanted`` picks, filtered by the query, newest first, one page."""
+    repo, now = call.repo, time.time()
+    query = {key: values[0] for key, values in call.query.items()}
+    runs = [
+        r
+        for r in repo.runs
+        if r.visible_at <= now
+        and wanted(r)
+        and all(
+            query.get(key) in (None, getattr(r, attr))
+            for key, attr in (("event", "event"), ("branch", "head_branch"), ("actor", "actor"))
+        )
+        and query.get("status") in (None, r.status, r.conclusion)
+    ]
     runs.sort(key=lambda r: (r.created_at, r.id), reverse=True)  # newest first
-    return _paged(call, "workflow_runs", runs, lambda run: run_json(repo, run))
+    return _paged(call, runs, lambda run: run_json(repo, run), "workflow_runs")
 
 
 # ---------------------------------------------------------------------------------- handlers
 
 
 def _list_workflows(call: Call) -> Reply:
-    return _paged(call, "workflows", call.repo.workflows, lambda wf: workflow_json(call.repo, wf))
+    return _paged(call, call.repo.workflows, lambda wf: workflow_json(call.repo, wf), "workflows")
 
 
 def _get_workflow(call: Call) -> Reply:
     return Reply(200, workflow_json(call.repo, _workflow(call.repo, call.params["workflow"])))
 
 
-def _get_run(call: Call) -> Reply:
+def _run_of(call: Call) -> Run:
+    """The run the path names; 404 when it does not exist (deleted) or is not visible yet."""
     run = call.repo.run(int(call.params["run_id"]))
     if run is None or run.visible_at > time.time():
         raise ApiError(404, "Not Found")
-    return Reply(200, run_json(call.repo, run))
+    return run
+
+
+def _get_run(call: Call) -> Reply:
+    return Reply(200, run_json(call.repo, _run_of(call)))
+
+
+def _delete_run(call: Call) -> Reply:
+    call.repo.runs.remove(_run_of(call))
+    call.core.dirty = True
+    return Reply(204)
+
+
+def _artifacts(call: Call) -> Reply:
+    """A run's artifacts (``?name=`` picks by exact name); expired ones stay listed."""
+    run, now = _run_of(call), time.time()
+    name = call.query.get("name", [None])[0]
+    found = [a for a in run.artifacts if name in (None, a.name)]
+    found.sort(key=lambda a: a.id, reverse=True)
+    return _paged(call, found, lambda a: artifact_json(call.repo, run, a, now), "artifacts")
+
+
+def _issues(call: Call) -> Reply:
+    """``GET /repos/O/R/issues``: issues and pull requests, bodies included, newest first."""
+    query = {k: v[0] for k, v in call.query.items()}
+    state = query.get("state", "open")
+    if state not in {"open", "closed", "all"}:
+        raise ApiError(422, "Validation Failed")
+    labels = {name.strip() for name in query.get("labels", "").split(",") if name.strip()}
+    items: list[Issue | PullRequest] = [*call.repo.issues, *call.repo.pull_requests]
+    found = [
+        item
+        for item in items
+        if state in ("all", "open" if item.state == "OPEN" else "closed")
+        and labels <= {label.name for label in item.labels}
+        and query.get("creator") in (None, item.author)
+    ]
+    field = "updated_at" if query.get("sort") == "updated" else "created_at"
+    found.sort(key=lambda i: (getattr(i, field), i.number), reverse=query.get("direction") != "asc")
+    return _paged(call, found, lambda item: issue_json(call.repo, item))
 
 
 def _contents(call: Call) -> Reply:
@@ -230,8 +213,8 @@ def _contents(call: Call) -> Reply:
     text = base64.b64encode(data).decode()
     sha = hashlib.sha1(b"blob %d\0%b" % (len(data), data)).hexdigest()  # noqa: S324 - git's id
     links = {
-        "self": f"{_repo_url(repo)}/contents/{path}?ref={ref}",
-        "git": f"{_repo_url(repo)}/git/blobs/{sha}",
+        "self": f"{repo_url(repo)}/contents/{path}?ref={ref}",
+        "git": f"{repo_url(repo)}/git/blobs/{sha}",
         "html": f"{WEB_URL}/{repo.full_name}/blob/{ref}/{path}",
     }
     return Reply(
@@ -266,24 +249,24 @@ def _delete_branch(call: Call) -> Reply:
     return Reply(204)
 
 
-def _dispatch(call: Call) -> Reply:
-    repo = call.repo
-    wf = _workflow(repo, call.params["workflow"])
+def _dispatch_request(call: Call) -> dict[str, Any]:
+    """The dispatch's JSON body: an object with a ``ref`` and an ``inputs`` object."""
     try:
         data = json.loads(call.body or b"{}")
     except ValueError as err:
         raise ApiError(400, "Problems parsing JSON") from err
     if not isinstance(data, dict):
         raise ApiError(400, "Problems parsing JSON")
-    ref = data.get("ref")
-    inputs = data.get("inputs") or {}
-    if not isinstance(ref, str) or not ref:
+    if not isinstance(data.get("ref"), str) or not data["ref"]:
         raise ApiError(422, 'Invalid request.\n\n"ref" wasn\'t supplied.')
+    inputs = data.get("inputs") or {}
     if not isinstance(inputs, dict):
         raise ApiError(422, "Invalid request.\n\nFor 'properties/inputs', it is not an object.")
-    branch = _branch(repo, ref)
-    if branch is None:
-        raise ApiError(422, f"No ref found for: {ref}")
+    return {**data, "inputs": inputs}
+
+
+def _check_dispatch(wf: Workflow, inputs: dict[str, Any]) -> None:
+    """Refuse, as GitHub does, a dispatch the workflow file cannot take."""
     declared = dispatch_inputs(wf)
     if declared is None:
         raise ApiError(422, "Workflow does not have 'workflow_dispatch' trigger")
@@ -295,6 +278,17 @@ def _dispatch(call: Call) -> Reply:
     for name, spec in declared.items():
         if spec.get("required") is True and "default" not in spec and name not in inputs:
             raise ApiError(422, f"Required input '{name}' not provided")
+
+
+def _dispatch(call: Call) -> Reply:
+    repo = call.repo
+    wf = _workflow(repo, call.params["workflow"])
+    data = _dispatch_request(call)
+    ref, inputs = data["ref"], data["inputs"]
+    branch = _branch(repo, ref)
+    if branch is None:
+        raise ApiError(422, f"No ref found for: {ref}")
+    _check_dispatch(wf, inputs)
 
     core = call.core
     core.run_dispatch_edits(repo)
@@ -362,7 +356,11 @@ ROUTES = [  # method, path after /repos/OWNER/NAME, endpoint, handler
     Route("GET", _WORKFLOW, "workflow_get", _get_workflow),
     Route("POST", _WORKFLOW + "/dispatches", "workflow_dispatch", _dispatch),
     Route("GET", _WORKFLOW + "/runs", "run_list", _workflow_runs),
+    Route("GET", r"/actions/runs", "repo_run_list", _repo_runs),
     Route("GET", r"/actions/runs/(?P<run_id>\d+)", "run_view", _get_run),
+    Route("DELETE", r"/actions/runs/(?P<run_id>\d+)", "run_delete", _delete_run),
+    Route("GET", r"/actions/runs/(?P<run_id>\d+)/artifacts", "artifact_list", _artifacts),
+    Route("GET", r"/issues", "issue_list", _issues),
     Route("DELETE", r"/git/refs/(?P<ref>.+)", "branch_delete", _delete_branch),
     Route("GET", r"/contents/(?P<path>.+)", "contents_get", _contents),
 ]

@@ -52,6 +52,8 @@ RULES = tuple(rule for rule in specified_rules if rule is not OverlappingFieldsC
 
 _CLOSING = re.compile(r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b")
 _MAX_PAGE = 100
+#: GitHub's search returns at most this many results a query (``issueCount`` counts them all).
+SEARCH_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -103,14 +105,16 @@ def _offset(cursor: str) -> int:
         ) from None
 
 
-def _page(
-    connection: str, items: list[Any], args: dict[str, Any], *, last_is_size: bool = False
-) -> Page:
+def _page(connection: str, items: list[Any], args: dict[str, Any], *, search: bool = False) -> Page:
     """One page of ``items`` as ``args`` (first, last, after, before) ask, with GitHub's limits.
 
-    ``last_is_size``: GitHub's ``search`` takes ``last`` as the page size after ``after`` (gh
-    pages its searches with ``last`` and ``after``).
+    ``search``: as GitHub's ``search``, which takes ``last`` as the page size after ``after`` (gh
+    pages its searches with ``last`` and ``after``) and reaches only the first ``SEARCH_CAP``
+    results, while its count is of them all.
     """
+    total = len(items)
+    if search:
+        items = items[:SEARCH_CAP]
     first, last, after, before = (args.get(k) for k in ("first", "last", "after", "before"))
     if first is None and last is None:
         raise _error(
@@ -127,14 +131,14 @@ def _page(
             )
     start = _offset(after) + 1 if after else 0
     end = min(_offset(before), len(items)) if before else len(items)
-    if last_is_size:
+    if search:
         first, last = first if first is not None else last, None
     if first is not None:
         end = min(end, start + first)
     if last is not None:
         start = max(start, end - last)
     nodes = items[start:end]
-    return Page(nodes, len(items), PageInfo(end < len(items), _cursor(end - 1) if nodes else None))
+    return Page(nodes, total, PageInfo(end < len(items), _cursor(end - 1) if nodes else None))
 
 
 def _ordered(items: list[Item], order: dict[str, str] | None) -> list[Item]:
@@ -236,7 +240,7 @@ def _search(core: Core, query: str, type: str, **args: Any) -> Page:
     found += [Item(repo, pr) for repo in core.state.repos for pr in repo.pull_requests]
     found = [item for item in found if all(test(item) for test in tests)]
     ordered = _ordered(found, {"field": "CREATED_AT", "direction": "DESC"})
-    return _page("search", ordered, args, last_is_size=True)
+    return _page("search", ordered, args, search=True)
 
 
 def _qualifier(key: str, value: str, word: str, *, negate: bool) -> Callable[[Item], bool]:

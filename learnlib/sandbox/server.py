@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from learnlib.sandbox import rest
 from learnlib.sandbox.core import (
@@ -195,9 +195,18 @@ class SandboxGitHub:
         *,
         retry_after: float | None = None,
         message: str | None = None,
+        page: int | None = None,
+        run_id: int | None = None,
     ) -> None:
-        """The next ``count`` requests to ``endpoint`` get HTTP ``status`` and change nothing."""
-        self.core.add_fault(endpoint, Fault(status, count, retry_after, message))
+        """The next ``count`` requests to ``endpoint`` get HTTP ``status`` and change nothing.
+
+        ``page``: only requests for that page of a listing (``page=N``; a listing whose seventh
+        page fails). ``run_id``: only requests about that run (``fail_next("run_view", 404,
+        run_id=ID)``: a run that answers 404 once, then appears). A large ``count`` makes an
+        endpoint fail for good (``fail_next("artifact_list", 403, 10**6)``).
+        """
+        when = {k: str(v) for k, v in (("page", page), ("run_id", run_id)) if v is not None}
+        self.core.add_fault(endpoint, Fault(status, count, retry_after, message, when=when))
 
     def fail_after(
         self, endpoint: str, status: int, count: int = 1, *, message: str | None = None
@@ -391,7 +400,7 @@ class SandboxGitHub:
         limited = self.core.secondary_limit(incoming.creating)
         if limited is not None:
             return _error(limited.status, limited.message, limited.headers)
-        fault = self.core.take_fault(incoming.endpoint)
+        fault = self.core.take_fault(incoming.endpoint, incoming.params)
         if fault is not None and not fault.after:
             retry = fault.retry_after
             return _error(
@@ -445,6 +454,12 @@ class _Incoming:
     creating: bool = False  # content-creating: counts towards the secondary rate limit
     graphql: dict[str, Any] | None = None  # the decoded GraphQL request, for POST /graphql
     route: tuple[rest.Route, dict[str, str]] | None = None
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The route's parameters and the query's (first values), for faults that match them."""
+        query = {key: values[0] for key, values in parse_qs(self.query).items()}
+        return {**query, **(self.route[1] if self.route else {})}
 
     @classmethod
     def parse(cls, method: str, target: str, body: bytes, headers: dict[str, str]) -> _Incoming:

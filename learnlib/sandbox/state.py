@@ -24,6 +24,14 @@ def iso_now() -> str:
     return iso_time(time.time())
 
 
+def epoch(stamp: str) -> float:
+    """Inverse of :func:`iso_time` (also reads ``+00:00`` offsets)."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+DAY = 86400.0
+
+
 def node_id(kind: str, repo: str, number: int) -> str:
     """An opaque global id such as GitHub's ``I_kwDO...``: a prefix, then base64 of the key."""
     raw = f"{kind}:{repo}#{number}".encode()
@@ -84,6 +92,24 @@ class Workflow:
 
 
 @dataclass
+class Artifact:
+    """A run's artifact; it expires ``retention_days`` after its creation (listed still, then)."""
+
+    id: int
+    name: str
+    created_at: str
+    retention_days: int = 90
+    size_in_bytes: int = 2048
+
+    @property
+    def expires_at(self) -> str:
+        return iso_time(epoch(self.created_at) + self.retention_days * DAY)
+
+    def expired(self, now: float) -> bool:
+        return now >= epoch(self.created_at) + self.retention_days * DAY
+
+
+@dataclass
 class Run:
     id: int
     workflow_id: int
@@ -102,6 +128,11 @@ class Run:
     start_at: float | None = None  # epoch seconds: becomes in_progress (see settle)
     finish_at: float | None = None  # epoch seconds: becomes completed with finish_conclusion
     finish_conclusion: str = "success"
+    artifacts: list[Artifact] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Run:
+        return cls(**{**data, "artifacts": [Artifact(**a) for a in data.get("artifacts", [])]})
 
     def settle(self, now: float) -> None:
         """Move a scheduled run on to where it is at ``now`` (evaluated lazily, on every read)."""
@@ -180,7 +211,7 @@ class Repo:
                 **data,
                 "issues": [Issue(**_labels(i)) for i in data.get("issues", [])],
                 "workflows": [Workflow(**w) for w in data.get("workflows", [])],
-                "runs": [Run(**r) for r in data.get("runs", [])],
+                "runs": [Run.from_dict(r) for r in data.get("runs", [])],
                 "pull_requests": [PullRequest(**_labels(p)) for p in data.get("pull_requests", [])],
             }
         )

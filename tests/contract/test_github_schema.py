@@ -6,8 +6,9 @@
 - every GraphQL query gh sends to a sandbox during the session validates against GitHub's full
   schema (recorded through LEARNLIB_SANDBOX_QUERY_LOG; checked when the session ends, see
   conftest.py); a test here proves the recording;
-- the sandbox's REST answers for dispatch, workflow, run list and run declare only keys that
-  GitHub's OpenAPI description declares, and every key it requires.
+- the sandbox's REST answers for dispatch, workflow, run list and run, issue list, a
+  repository's runs, a run's artifacts and a run's deletion declare only keys that GitHub's
+  OpenAPI description declares, and every key it requires.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from graphql import (
     build_schema,
 )
 
+from learnlib.rules.plan_header import read_header
 from learnlib.sandbox import schema as sandbox_schema
-from learnlib.sandbox.seed import DEMO_REPO, LEARN_WORKFLOW
+from learnlib.sandbox.seed import DEMO_REPO, LEARN_WORKFLOW, many_plans
 from learnlib.sandbox.server import SandboxGitHub
 from tests.contract import github_schemas
 from tests.contract.github_schemas import Unavailable
@@ -268,6 +270,29 @@ def _call(sandbox: SandboxGitHub, method: str, path: str, body: Any = None) -> t
 
 WORKFLOWS = "/repos/{owner}/{repo}/actions/workflows"
 DISPATCH = (WORKFLOWS + "/{workflow_id}/dispatches", "post")
+RUNS = "/repos/{owner}/{repo}/actions/runs"
+ARTIFACTS = RUNS + "/{run_id}/artifacts"
+ISSUES = "/repos/{owner}/{repo}/issues"
+
+
+def _scale_answers(sandbox: SandboxGitHub) -> dict[tuple[str, str], tuple[int, Any]]:
+    """The answers of the routes learnlib uses at scale: issues (pull requests among them),
+    a repository's runs, a run's artifacts (live and expired), a run deleted."""
+    actions, repo = f"/repos/{DEMO_REPO}/actions", sandbox.state.repos[0]
+    [live] = many_plans(repo, 1, learn_runs=("success",))
+    [old] = many_plans(repo, 1, session="expired")
+    live_run, old_run = (read_header(i.body)["last_remote_impl_run_id"] for i in (live, old))
+    learn_run = read_header(live.body)["learn_run_id"]
+    return {
+        (ISSUES, "get"): _call(sandbox, "GET", f"/repos/{DEMO_REPO}/issues?state=all&per_page=100"),
+        (ISSUES, "get-labelled"): _call(
+            sandbox, "GET", f"/repos/{DEMO_REPO}/issues?labels=erk-plan&state=closed"
+        ),
+        (RUNS, "get"): _call(sandbox, "GET", f"{actions}/runs?per_page=100"),
+        (ARTIFACTS, "get"): _call(sandbox, "GET", f"{actions}/runs/{live_run}/artifacts"),
+        (ARTIFACTS, "get-expired"): _call(sandbox, "GET", f"{actions}/runs/{old_run}/artifacts"),
+        (RUNS + "/{run_id}", "delete"): _call(sandbox, "DELETE", f"{actions}/runs/{learn_run}"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -291,6 +316,7 @@ def rest_answers() -> dict[tuple[str, str], tuple[int, Any]]:
             ),
         }
         answers[(DISPATCH[0], "post-plain")] = _call(sandbox, "POST", dispatch, inputs)
+        answers.update(_scale_answers(sandbox))
     return answers
 
 
@@ -299,7 +325,7 @@ def _problems(
 ) -> list[str]:
     problems = []
     for (path, method), (status, body) in answers.items():
-        response = openapi["paths"][path][method.removesuffix("-plain")]["responses"][str(status)]
+        response = openapi["paths"][path][method.split("-")[0]]["responses"][str(status)]
         content = _deref(openapi, response).get("content")
         if content is None:  # e.g. 204: GitHub declares no body
             problems += [] if body is None else [f"{method} {path} {status}: a body"]
@@ -313,8 +339,14 @@ def _problems(
 def test_the_sandboxs_rest_answers_declare_only_what_github_does(
     openapi: dict[str, Any], rest_answers: dict[tuple[str, str], tuple[int, Any]]
 ) -> None:
-    assert [status for status, _ in rest_answers.values()] == [200, 200, 200, 200, 200, 204]
+    statuses = [status for status, _ in rest_answers.values()]
+    assert statuses == [200, 200, 200, 200, 200, 204, 200, 200, 200, 200, 200, 204]
     assert rest_answers[(WORKFLOWS + "/{workflow_id}/runs", "get")][1]["workflow_runs"]
+    assert any("pull_request" in item for item in rest_answers[(ISSUES, "get")][1])
+    assert rest_answers[(ISSUES, "get-labelled")][1]
+    expired = rest_answers[(ARTIFACTS, "get-expired")][1]["artifacts"]
+    assert [a["expired"] for a in expired] == [True]
+    assert [a["expired"] for a in rest_answers[(ARTIFACTS, "get")][1]["artifacts"]] == [False]
     assert _problems(openapi, rest_answers, required=False) == []
 
 
