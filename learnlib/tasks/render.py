@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -337,6 +336,8 @@ def count_line(report: StatusReport) -> str:
 
 def printable(text: str) -> str:
     """Control and format characters (ANSI escapes, bidi overrides, newlines) as `?`."""
+    import unicodedata  # only learn-status needs it: not at start-up
+
     return "".join(
         "?" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
     )
