@@ -44,7 +44,7 @@ from learnlib.rules.schedule import Schedule
 from learnlib.sandbox.core import Fault
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.server import SandboxGitHub
-from learnlib.tasks.results import trigger_payload
+from learnlib.tasks.render import trigger_payload
 from learnlib.usecases.trigger import LearnOptions, trigger_plan
 from tests.gh_capabilities import GhCapabilities
 from tests.gh_outputs import NOT_FOUND_STDERR, gh_json, issue_view_output, run_output
