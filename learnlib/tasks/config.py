@@ -9,8 +9,8 @@ text untouched, YAML's values as YAML typed them, and this module reads both the
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from invoke.config import DataProxy
@@ -39,13 +39,22 @@ def _as_text(value: object) -> str:
 
 
 class Settings:
-    """The checked configuration: ``settings.get("learn.gh_timeout")`` has its default's type."""
+    """The checked configuration: ``settings.number("learn.gh_timeout")`` has its default's type.
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
+    ``origin(key)`` says where a configured value came from, for the errors that name it.
+    """
+
+    def __init__(self, values: Mapping[str, Any], origins: Mapping[str, str] | None = None) -> None:
         self._values = dict(values)
+        self._origins = dict(origins or {})
 
-    def get(self, key: str) -> Any:
+    def value(self, key: str) -> object:
         return self._values[key]
+
+    def origin(self, key: str) -> str:
+        """`` (from LEARNLIB_LEARN_REPO)`` or `` (from /path/learnlib.yaml)``; "" for a default."""
+        where = self._origins.get(key, "")
+        return f" (from {where})" if where else ""
 
     def text(self, key: str) -> str:
         value = self._values[key]
@@ -75,27 +84,44 @@ def read_settings(config: Any, warn: Any = None) -> Settings:
     reported through ``warn`` and otherwise ignored.
     """
     values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
     for section, defaults in DEFAULTS.items():
         given = _section(config, section)
         for key, default in defaults.items():
             name = f"{section}.{key}"
-            values[name] = read_value(name, given.get(key, default), default, config)
+            origins[name] = origin(config, section, key)
+            where = f" (from {origins[name]})" if origins[name] else ""
+            values[name] = read_value(name, given.get(key, default), default, where)
         if warn is not None:
             for key in sorted(set(given) - set(defaults)):
                 warn(f"unknown configuration key {section}.{key} is ignored")
-    _check_choices(values)
-    return Settings(values)
+    settings = Settings(values, origins)
+    _check_choices(settings)
+    return settings
 
 
-def _check_choices(values: Mapping[str, Any]) -> None:
+def _check_choices(settings: Settings) -> None:
+    """land.merge_method is checked for every task, as it always was."""
     from learnlib.gh.prs import MERGE_FLAGS
+    from learnlib.tasks.options import choice, resolve
 
-    method = str(values["land.merge_method"]).lower()
-    if method not in MERGE_FLAGS:
-        choices = ", ".join(MERGE_FLAGS)
-        raise ConfigError(
-            f"configuration land.merge_method must be one of {choices}, got {method!r}"
-        )
+    resolve(None, None, settings, "land.merge_method", choice(tuple(MERGE_FLAGS)))
+
+
+# Invoke's levels, highest first: the -f file, the environment, ./, ~/, /etc.
+_LEVELS = ("_runtime", "_env", "_project", "_user", "_system")
+
+
+def origin(config: Any, section: str, key: str) -> str:
+    """Where ``section.key`` was set: its environment variable, the file's path, or ""."""
+    for level in _LEVELS:
+        data = getattr(config, level, None)
+        values = data.get(section) if isinstance(data, Mapping) else None
+        if isinstance(values, Mapping) and key in values:
+            if level == "_env":
+                return env_variable(f"{section}.{key}", config)
+            return str(getattr(config, f"{level}_path", None) or "")
+    return ""
 
 
 def _section(config: Any, section: str) -> Mapping[str, Any]:
@@ -116,34 +142,93 @@ def _not_a_mapping(section: str, value: object) -> str:
     return f"configuration {section} must be a mapping of keys ({keys}), got {value!r}"
 
 
-def misshapen_file_value(config: Any) -> str | None:
-    """Why Invoke could not merge the config files (``learn: 5``), naming the key; else None.
+def read_config_file(path: str, load: Callable[[], object]) -> tuple[dict[str, Any], Checked]:
+    """One config file's data for Invoke to merge, and what is wrong with it, by the file's name.
 
-    Invoke refuses to merge a mapping with a scalar and says only the two values; this looks
-    at each file level for the key that did it.
+    What cannot be merged (a file that is not a mapping, a section that is not one, a mapping
+    where a value belongs) is left out and becomes a problem; a section learnlib does not know
+    is left out with a warning. A file that does not exist raises, for Invoke to skip.
     """
-    for level in ("_system", "_user", "_project", "_runtime"):
-        data = getattr(config, level, None)
-        if not isinstance(data, Mapping):
-            continue
-        for section, defaults in DEFAULTS.items():
-            if section not in data:
-                continue
-            values = data[section]
-            if not isinstance(values, Mapping):
-                return _not_a_mapping(section, values)
-            for key, default in defaults.items():
-                if isinstance(values.get(key), Mapping):
-                    try:
-                        read_value(f"{section}.{key}", values[key], default)
-                    except ConfigError as error:
-                        return str(error)
-    return None
+    where = f" (from {path})"
+    try:
+        data = load()
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, _yaml_error()) as error:  # ValueError: JSON that does not parse
+        reason = " ".join(f"{type(error).__name__}: {error}".split())
+        return {}, Checked([f"the configuration cannot be read: {path}: {reason}"])
+    if data is None:  # an empty file
+        return {}, Checked()
+    if not isinstance(data, Mapping):
+        sections = ", ".join(DEFAULTS)
+        return {}, Checked(
+            [f"the configuration file {path} must be a mapping of sections ({sections}), "
+             f"got {_a(type(data).__name__)}"]
+        )  # fmt: skip
+    kept: dict[str, Any] = {}
+    checked = Checked()
+    for section, values in data.items():
+        if section not in DEFAULTS:
+            checked.warnings.append(f"unknown configuration section {section} in {path} is ignored")
+        elif not isinstance(values, Mapping):
+            checked.problems.append(_not_a_mapping(section, values) + where)
+        else:
+            kept[section] = _mergeable(section, values, where, checked)
+    return kept, checked
 
 
-def read_value(name: str, value: object, default: object, config: Any = None) -> Any:
+@dataclass
+class Checked:
+    """What reading the configuration found: problems (exit 2, the first one named) and warnings."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _mergeable(section: str, values: Mapping[str, Any], where: str, checked: Checked) -> Any:
+    """The section without the mappings given where a value belongs (they become problems)."""
+    kept = dict(values)
+    for key, default in DEFAULTS[section].items():
+        if isinstance(values.get(key), Mapping):
+            del kept[key]
+            try:
+                read_value(f"{section}.{key}", values[key], default, where)
+            except ConfigError as error:
+                checked.problems.append(str(error))
+    return kept
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _yaml_error() -> type[Exception]:
+    """The YAML error of Invoke's own (vendored) YAML."""
+    import importlib
+
+    error: type[Exception] = importlib.import_module("invoke.util").yaml.YAMLError
+    return error
+
+
+def unknown_variables(environ: Mapping[str, str], prefix: str = "LEARNLIB_") -> list[str]:
+    """``LEARNLIB_*`` variables that set no configuration key (a typo, say): Invoke ignores them."""
+    known = {env_variable(f"{s}.{k}", None, prefix) for s in DEFAULTS for k in DEFAULTS[s]}
+    return sorted(
+        name
+        for name in environ
+        if name.startswith(prefix)
+        and name not in known | NOT_CONFIGURATION
+        and not name.startswith(f"{prefix}SANDBOX_")  # the sandbox's own knobs
+    )
+
+
+# Variables learnlib's tools read that are no configuration key: the traceback switch, the
+# action's install directory, the test suite's linters switch.
+NOT_CONFIGURATION = frozenset({"LEARNLIB_DEBUG", "LEARNLIB_BIN", "LEARNLIB_REQUIRE_LINTERS"})
+
+
+def read_value(name: str, value: object, default: object, where: str = "") -> Any:
     """``value`` as the type of ``default``: a yes/no, a finite number > 0, or text."""
-    where = _source(name, value, config)
     if isinstance(default, bool):
         return parse_flag(name, value, where)
     if isinstance(default, int):
@@ -205,15 +290,7 @@ def parse_text(name: str, value: object, where: str = "") -> str:
     raise ConfigError(f"configuration {name} must be text, got {value!r}{where}")
 
 
-def env_variable(name: str, config: Any) -> str:
+def env_variable(name: str, config: Any, prefix: str = "") -> str:
     """The environment variable that sets ``name`` (LEARNLIB_LEARN_GH_TIMEOUT, INVOKE_...)."""
-    prefix = str(getattr(config, "_env_prefix", None) or "INVOKE_")
+    prefix = prefix or str(getattr(config, "_env_prefix", None) or "INVOKE_")
     return prefix + name.replace(".", "_").upper()
-
-
-def _source(name: str, value: object, config: Any) -> str:
-    """Where a value came from, when it is the environment's (else a config file set it)."""
-    variable = env_variable(name, config)
-    if isinstance(value, str) and os.environ.get(variable) == value:
-        return f" (from {variable})"
-    return ""

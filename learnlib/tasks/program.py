@@ -12,6 +12,7 @@ import importlib
 import os
 import re
 import sys
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from invoke.config import AmbiguousMergeError, Config
@@ -24,11 +25,11 @@ from invoke.exceptions import (
 )
 from invoke.program import Program
 
-from learnlib.tasks.config import misshapen_file_value
-from learnlib.tasks.results import render
+from learnlib.tasks.config import Checked, read_config_file, unknown_variables
+from learnlib.tasks.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError
+from learnlib.tasks.render import ERROR_INTERRUPTED, refusal, render
 
 ENV_PREFIX = "LEARNLIB"
-USAGE_EXIT = 2
 CONFIG_ERRORS = (
     importlib.import_module("invoke.util").yaml.YAMLError,  # Invoke's own (vendored) YAML
     AmbiguousMergeError,
@@ -41,10 +42,37 @@ CONFIG_ERRORS = (
 
 
 class LearnlibConfig(Config):
-    """``learnlib.yaml`` files and ``LEARNLIB_*`` variables instead of Invoke's."""
+    """``learnlib.yaml`` files and ``LEARNLIB_*`` variables instead of Invoke's.
+
+    Each file is checked as it loads (:func:`read_config_file`): what is wrong is kept in
+    ``checked`` and reported when a task is to run, so `--version`, `--help` and `--list` work
+    whatever ~/.learnlib.yaml holds.
+    """
 
     prefix = "learnlib"
     env_prefix = ENV_PREFIX  # type: ignore[assignment]  # Invoke declares it None
+
+    @property
+    def checked(self) -> Checked:
+        found: Checked | None = self.__dict__.get("_checked")
+        if found is None:
+            found = Checked()
+            self._set(_checked=found)
+        return found
+
+    def _load_checked(self, path: str, load: Callable[[], Any]) -> dict[str, Any]:
+        data, checked = read_config_file(str(path), load)
+        self.checked.problems.extend(checked.problems)
+        self.checked.warnings.extend(checked.warnings)
+        return data
+
+    def _load_yaml(self, path: Any) -> Any:
+        return self._load_checked(path, lambda: super(LearnlibConfig, self)._load_yaml(path))
+
+    _load_yml = _load_yaml
+
+    def _load_json(self, path: Any) -> Any:
+        return self._load_checked(path, lambda: super(LearnlibConfig, self)._load_json(path))
 
 
 class LearnlibProgram(Program):
@@ -61,9 +89,23 @@ class LearnlibProgram(Program):
         if repeated is not None:
             raise ParseError(f"{repeated} was given more than once")
         super().parse_tasks()
+        if len(self.tasks) > 1:  # a second name is most likely a task asked about by mistake
+            names = " and ".join(repr(context.name) for context in self.tasks)
+            raise ParseError(
+                f"learnlib runs one task at a time, got {names}: give one task and its options",
+                self.tasks[0],
+            )
 
     def run(self, argv: list[str] | None = None, exit: bool = True) -> None:
         """Program.run's steps; what it would print and exit 1 on becomes one JSON object."""
+        try:
+            code = self._steps(argv)
+        except BrokenPipeError:  # `learnlib --help | head -1`: the reader has gone
+            code = _reader_gone()
+        if exit and code:
+            sys.exit(code)
+
+    def _steps(self, argv: list[str] | None) -> int:
         code = 0
         try:
             self.create_config()
@@ -72,15 +114,19 @@ class LearnlibProgram(Program):
             self.parse_tasks()
             self.parse_cleanup()
             self.update_config()
+            self.check_configuration()
             self.execute()
         except ParseError as error:
             task = error.context.name if error.context is not None else None
             asked = _asked_about(task, self.argv)
-            code = _refuse(parse_message(str(error), task), "invalid_option", asked)
-        except CONFIG_ERRORS as error:  # a config file that does not parse or merge
-            message = misshapen_file_value(getattr(self, "config", None))
-            if message is None:
-                message = f"the configuration cannot be read: {type(error).__name__}: {error}"
+            message = parse_message(str(error), task, self.collection.task_names)
+            code = _refuse(message, "invalid_option", asked)
+        except BrokenPipeError:  # an OSError, but no config file's: run() ends quietly
+            raise
+        except ConfigError as error:  # a config file that does not mean anything, named
+            code = _refuse(str(error), error.error_type, _asked_about(self._task(), self.argv))
+        except CONFIG_ERRORS as error:  # a variable Invoke cannot read, or Invoke's own files
+            message = f"the configuration cannot be read: {type(error).__name__}: {error}"
             code = _refuse(" ".join(message.split()), "invalid_config")
         except Exit as stop:  # --version, --list, --help, and every task's own exit code
             if stop.message:
@@ -88,26 +134,57 @@ class LearnlibProgram(Program):
             code = stop.code
         except KeyboardInterrupt:
             print("error: interrupted (Ctrl-C)", file=sys.stderr)
-            payload = {"success": False, "error": "Interrupted", "error_type": "interrupted"}
-            print(render({**payload, "detail": ""}), flush=True)
-            code = 130
-        if exit and code:
-            sys.exit(code)
+            print(render(refusal(ERROR_INTERRUPTED, "interrupted")), flush=True)
+            code = EXIT_INTERRUPTED
+        return code
+
+    def check_configuration(self) -> None:
+        """Before a task runs: the first problem of the config files ends it (exit 2, named),
+        a -f FILE that does not exist too; unknown sections and variables are warned about."""
+        runtime = getattr(self.config, "_runtime_path", None)
+        if runtime and not os.path.exists(os.path.expanduser(runtime)):
+            raise ConfigError(f"the configuration file {runtime} (-f) does not exist")
+        checked = getattr(self.config, "checked", None)
+        if not isinstance(checked, Checked):  # Invoke's own Config (invoke, tasks.py)
+            return
+        if checked.problems:
+            raise ConfigError(checked.problems[0])
+        unknown = unknown_variables(os.environ, self.config._env_prefix)
+        for message in [
+            *checked.warnings,
+            *(f"unknown environment variable {name} is ignored" for name in unknown),
+        ]:
+            print(f"warning: {message}", file=sys.stderr)
+
+    def _task(self) -> str | None:
+        """The task the command line names (the first), for a refusal's JSON shape."""
+        contexts = getattr(self, "tasks", None) or []
+        return str(contexts[0].name) if contexts else None
+
+
+def _reader_gone() -> int:
+    """Nothing more can be said: stdout and stderr go nowhere from now (Python's own flush at
+    exit included), and the exit code is a pipe's (128 + SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # a stream without a file descriptor (a test's capture)
+            continue
+    return EXIT_BROKEN_PIPE
 
 
 def _refuse(message: str, error_type: str, asked: dict[str, Any] | None = None) -> int:
     print(f"error: {message}", file=sys.stderr)
-    payload = {"success": False, **(asked or {})}
-    payload |= {"error": message, "error_type": error_type, "detail": ""}
-    print(render(payload), flush=True)
-    return USAGE_EXIT
+    print(render(refusal(message, error_type, **(asked or {}))), flush=True)
+    return EXIT_USAGE
 
 
 _UNKNOWN = re.compile(r"^No idea what '(.*)' is!$", re.DOTALL)
 _NO_VALUE = re.compile(r"^Flag <Argument: ([^>]*)> needed value")
 
 
-def parse_message(message: str, task: str | None) -> str:
+def parse_message(message: str, task: str | None, tasks: Iterable[str] = ()) -> str:
     """Invoke's parser message in the words of a learnlib refusal."""
     where = f" for {task}" if task else ""
     help_hint = f"`learnlib --help {task}`" if task else "`learnlib --list`"
@@ -115,6 +192,9 @@ def parse_message(message: str, task: str | None) -> str:
         token = unknown.group(1)
         if token.startswith("-"):
             return f"unknown option {token}{where}; {help_hint} lists the options"
+        if (near := _nearest(token, tasks)) or task is None:  # a task name, misspelt
+            guess = f"did you mean {near}? " if near else ""
+            return f"unknown task {token!r}; {guess}`learnlib --list` lists the tasks"
         return (
             f"unexpected value {token!r}{where}: values follow their option "
             f"(e.g. --issue 5406); {help_hint} lists the options"
@@ -123,6 +203,13 @@ def parse_message(message: str, task: str | None) -> str:
         names = no_value.group(1).split(" (")[0].split(", ")
         return f"--{names[0].replace('_', '-')} needs a value"
     return message
+
+
+def _nearest(token: str, names: Iterable[str]) -> str | None:
+    import difflib
+
+    near = difflib.get_close_matches(token, list(names), n=1, cutoff=0.6)
+    return near[0] if near else None
 
 
 def _asked_about(task: str | None, argv: list[str]) -> dict[str, Any]:

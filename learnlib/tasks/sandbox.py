@@ -15,7 +15,10 @@ from learnlib.tasks import learnlib_task
 )
 def sandbox(c: Context, port: str = "0", state_file: str = "") -> None:
     """Serve the sandbox GitHub in the foreground; print the environment that points gh at it."""
-    from learnlib.tasks import runtime as rt
+    from learnlib.tasks.console import say
+    from learnlib.tasks.errors import UsageError
+    from learnlib.tasks.finish import finish, guarded
+    from learnlib.tasks.options import positive_int
 
     def body() -> None:
         import sys
@@ -23,37 +26,41 @@ def sandbox(c: Context, port: str = "0", state_file: str = "") -> None:
 
         from learnlib.sandbox.server import serve
 
-        number = 0 if port.strip() == "0" else rt.positive_int(port, "--port")
+        number = 0 if port.strip() == "0" else positive_int(port, "--port")
         if number > 65535:
-            raise rt.UsageError(f"--port must be at most 65535, got {port!r}")
+            raise UsageError(f"--port must be at most 65535, got {port!r}")
         try:
             summary = serve(number, Path(state_file) if state_file else None, out=sys.stderr)
         except (ValueError, KeyError, TypeError) as error:  # a state file that is not the state
-            raise rt.UsageError(
+            raise UsageError(
                 f"--state-file {state_file!r} is not a sandbox state file: "
                 f"{type(error).__name__}: {error}"
             ) from None
         except OSError as error:  # the port is taken, the state file cannot be written...
-            rt.say(f"error: {error}")
-            return rt.finish(
+            say(f"error: {error}")
+            return finish(
                 {"success": False, "error": str(error), "error_type": "sandbox_failed"}, 1
             )
-        rt.finish({"success": True, **summary}, 0)
+        finish({"success": True, **summary}, 0)
 
-    rt.guarded(body, {})
+    guarded(body, {})
 
 
 @learnlib_task()
 def demo(c: Context) -> None:
     """Narrated tour: trigger async learn for demo plan #5406 through the real gh and a sandbox."""
-    from learnlib.tasks import runtime as rt
+    from learnlib.tasks.finish import guarded
 
-    rt.guarded(lambda: run_demo(c), {"issue_number": 5406})
+    guarded(lambda: run_demo(c), {"issue_number": 5406})
 
 
 def run_demo(c: Context) -> None:
-    from learnlib.tasks import runtime as rt
-    from learnlib.tasks.results import trigger_payload
+    from learnlib.tasks.client import github
+    from learnlib.tasks.config import read_settings
+    from learnlib.tasks.console import Console
+    from learnlib.tasks.finish import finish
+    from learnlib.tasks.options import learn_options
+    from learnlib.tasks.render import trigger_payload
     from learnlib.usecases.trigger import TriggerResult, trigger_plan
 
     def outcome(result: TriggerResult) -> str:
@@ -63,12 +70,12 @@ def run_demo(c: Context) -> None:
             return f"nothing dispatched: {result.reason}"
         return f"dispatched run {result.run_id} ({result.workflow_run_url})"
 
-    console = rt.Console()
-    config = rt.settings(c, console)
-    options = rt.learn_options(config)
+    console = Console()
+    config = read_settings(c.config, warn=console.warning)
+    options = learn_options(config)
     say = console.progress
     say("A GitHub double is starting on 127.0.0.1; the real gh talks to it (no account needed).")
-    with rt.github(config, "", sandbox=True, console=console) as gh:
+    with github(config, "", sandbox=True, console=console) as gh:
         say("\n1. Trigger async learn for plan #5406: read, check, dispatch, mark pending.")
         result = trigger_plan(gh, 5406, options, progress=say)
         say(f"   -> {outcome(result)}")
@@ -78,4 +85,4 @@ def run_demo(c: Context) -> None:
         say(f"   -> {outcome(trigger_plan(gh, 5407, options, progress=say))}")
         say("\nThe one change made to #5406's body (only the learn lines move):")
     say("stdout below is step 1's JSON, as `learnlib trigger-async-learn` prints it.")
-    rt.finish(trigger_payload(result), 0 if result.success else 1)
+    finish(trigger_payload(result), 0 if result.success else 1)

@@ -7,32 +7,26 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from learnlib.gh.runner import GitHubCli
+    from learnlib.tasks import Flags
     from learnlib.tasks.config import Settings
+    from learnlib.tasks.console import Console
     from learnlib.timing.follow import RunOutcome
     from learnlib.usecases.trigger import TriggerResult
 
-_ERRORS = {
-    "learn_run_failed": "The learn run did not succeed",
-    "wait_timeout": "Stopped waiting before the learn run ended (the dispatch and header stand)",
-    "run_not_found": "The learn run could not be followed",
-}
+
+def check_wait(flags: Flags) -> None:
+    """--wait-timeout means nothing without --wait: a usage error, not a silent no-op."""
+    from learnlib.tasks.errors import UsageError
+
+    if flags["wait_timeout"] is not None and not flags.on("wait"):
+        raise UsageError("--wait-timeout needs --wait")
 
 
-def wait_timeout(value: object, config: Settings) -> float:
-    """--wait-timeout in seconds (a finite number > 0), else learn.wait_timeout."""
-    from learnlib.tasks import runtime as rt
-    from learnlib.tasks.config import parse_number
-    from learnlib.tasks.errors import ConfigError
+def wait_timeout(flags: Flags, settings: Settings) -> float:
+    """--wait-timeout, else learn.wait_timeout: seconds, a finite number > 0."""
+    from learnlib.tasks import options as opt
 
-    given = rt.text(value, "--wait-timeout").strip()
-    if not given:
-        return config.number("learn.wait_timeout")
-    try:
-        return parse_number("--wait-timeout", given)
-    except ConfigError:
-        raise rt.UsageError(
-            f"--wait-timeout must be a finite number of seconds greater than 0, got {given!r}"
-        ) from None
+    return opt.configured(flags, "wait_timeout", settings, "learn.wait_timeout", opt.seconds)
 
 
 def follow_trigger(
@@ -47,18 +41,31 @@ def follow_trigger(
     return follow_run(gh, result.run_id, timeout=timeout, progress=progress)
 
 
-def with_wait(payload: dict[str, Any], outcome: RunOutcome | None) -> dict[str, Any]:
-    """The task's JSON with run_status and run_conclusion; a run that did not succeed fails it."""
-    waited = dict(payload)
-    waited["run_status"] = None if outcome is None else outcome.status
-    waited["run_conclusion"] = None if outcome is None else outcome.conclusion or None
-    if outcome is None or outcome.succeeded:
-        return waited
-    error_type = outcome.error_type or "learn_run_failed"
-    waited |= {
-        "success": False,
-        "error": _ERRORS.get(error_type, "The learn run could not be followed"),
-        "error_type": error_type,
-        "detail": outcome.detail,
-    }
-    return waited
+STOPPED = "stopped waiting for the learn run; the dispatch and the plan header stand"
+
+
+def follow(
+    gh: GitHubCli,
+    trigger: TriggerResult | None,
+    timeout: float,
+    console: Console,
+    stopped: Callable[[], dict[str, Any]],
+) -> RunOutcome | None:
+    """:func:`follow_trigger`; Ctrl-C while waiting ends the task (exit 130) with ``stopped()``,
+    the task's object as it stands: the dispatch happened, its run id is kept."""
+    from learnlib.tasks.finish import interrupted
+
+    try:
+        return follow_trigger(gh, trigger, timeout, console.progress)
+    except KeyboardInterrupt:
+        interrupted(stopped(), STOPPED)
+
+
+def waited(payload: dict[str, Any], outcome: RunOutcome | None, console: Console) -> dict[str, Any]:
+    """The task's JSON with how the run ended; an `error:` line when it did not succeed."""
+    from learnlib.tasks.render import with_wait
+
+    payload = with_wait(payload, outcome)
+    if outcome is not None and not outcome.succeeded:
+        console.error(payload["error"], outcome.detail)
+    return payload

@@ -83,6 +83,8 @@ def land_pull_request(
         warnings = refuse_unmergeable(pr)
         plan_issue, source = find_plan_issue(pr, options.plan_issue)
         base = replace(base, plan_issue=plan_issue, plan_issue_source=source)
+        if options.learn and not options.dry_run:
+            check_plan_first(gh, plan_issue, options, progress)
         merged, deleted = False, None
         if not options.dry_run:
             progress(f"Merging pull request #{pr.number} ({options.merge_method}): {pr.title}")
@@ -106,6 +108,24 @@ def land_pull_request(
             raise  # nothing landed: the face reports the interruption itself
         return replace(landed, learn_skipped=SKIPPED_INTERRUPTED, interrupted=True)
     return replace(landed, learn=learned, learn_skipped=skipped)
+
+
+def check_plan_first(
+    gh: GitHubCli, plan_issue: int | None, options: LandOptions, progress: Progress
+) -> None:
+    """--learn asks for the learning: a plan the trigger would refuse (or could not read) is a
+    Refusal before the merge, so nothing is merged. A dry run of the trigger finds it. Without
+    a plan issue there is nothing to check: the landing says why it did not learn, as before."""
+    if plan_issue is None:
+        return
+    progress(f"Checking plan #{plan_issue} before the merge (--learn)")
+    check = _trigger(gh, plan_issue, replace(options.learn_options, dry_run=True), progress)
+    if not check.success:
+        raise refuse(
+            f"Plan #{plan_issue} cannot be learned ({check.error}); nothing was merged",
+            check.error_type or "refused",
+            check.detail or "",
+        )
 
 
 #: learn_skipped when Ctrl-C came after the merge.

@@ -77,8 +77,7 @@ def record_plan(gh: GitHubCli, request: RecordRequest, progress: Progress = sile
         edit = _edit(issue, request)
     except Refusal as refusal:
         return failed(base, refusal.failure)
-    if edit.updated is None:
-        progress(f"Not written: {edit.superseded}")
+    if edit.updated is None:  # said once, as the result's warning
         return replace(base, warnings=(edit.superseded or "",))
     after = plan_header.read_header(edit.updated)
     changed = tuple(key for key in after if edit.header.get(key, object()) != after[key])

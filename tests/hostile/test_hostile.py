@@ -44,7 +44,7 @@ from learnlib.rules.schedule import Schedule
 from learnlib.sandbox.core import Fault
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.server import SandboxGitHub
-from learnlib.tasks.results import trigger_payload
+from learnlib.tasks.render import trigger_payload
 from learnlib.usecases.trigger import LearnOptions, trigger_plan
 from tests.gh_capabilities import GhCapabilities
 from tests.gh_outputs import NOT_FOUND_STDERR, gh_json, issue_view_output, run_output
@@ -790,13 +790,13 @@ def on_request(
     take_fault = sandbox.core.take_fault
     arrivals = 0
 
-    def counting(name: str) -> Fault | None:
+    def counting(name: str, params: dict[str, str]) -> Fault | None:
         nonlocal arrivals
         if name == endpoint:
             arrivals += 1
             if arrivals == nth:
                 action()
-        return take_fault(name)
+        return take_fault(name, params)
 
     monkeypatch.setattr(sandbox.core, "take_fault", counting)
     return lambda: arrivals >= nth

@@ -11,7 +11,7 @@ import pytest
 
 from learnlib.rules import plan_header
 from learnlib.sandbox.server import SandboxGitHub
-from learnlib.tasks.status_render import status_payload, status_table
+from learnlib.tasks.render import status_payload, status_table
 from learnlib.usecases.status import survey_plans
 from learnlib.usecases.trigger import LearnOptions, trigger_plan
 from tests.contract.test_scale import add, client, hide_for_a_moment, sandbox

@@ -12,15 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from learnlib.rules.failure import Failure
-from learnlib.tasks import ci_outputs
-from learnlib.tasks.ci_outputs import (
-    code,
-    code_block,
-    output_line,
-    text,
-    write_actions_outputs,
-    write_land_outputs,
-)
+from learnlib.tasks import render
+from learnlib.tasks.ci_outputs import output_line, write_actions_outputs, write_land_outputs
+from learnlib.tasks.render import code, code_block, prose
 from learnlib.usecases.land import LandResult
 from learnlib.usecases.trigger import TriggerResult
 from tests.unit.conftest import FakeGh, run_task
@@ -125,6 +119,42 @@ def test_a_dispatch_writes_the_run_and_links_it(tmp_path: Path) -> None:
     outputs, summary = write_trigger(DISPATCHED, tmp_path)
     assert outputs == {"run_id": "99", "workflow_run_url": RUN_URL, "workflow_triggered": "true"}
     assert f"[run 99]({RUN_URL})" in summary and "`learn-async.yml`" in summary
+
+
+REDISPATCH_REASON = "learn_status is pending but its run 12 ended failure: https://x/runs/12"
+
+
+def test_a_redispatch_is_told_as_a_dispatch_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from learnlib.tasks.console import Console
+    from learnlib.tasks.learn import tell
+
+    redispatched = replace(DISPATCHED, action="redispatch", reason=REDISPATCH_REASON)
+    outputs, summary = write_trigger(redispatched, tmp_path)
+    assert outputs["workflow_triggered"] == "true"
+    assert "### Async learn dispatched for plan #5406" in summary
+    assert "Nothing was dispatched" not in summary and "Why it was dispatched" in summary
+    tell(redispatched, Console())
+    err = capsys.readouterr().err
+    assert "Nothing dispatched" not in err
+    assert err.startswith("Async learn dispatched for plan #5406") and "ended failure" in err
+    from learnlib.tasks.land import tell as tell_landing
+
+    tell_landing(landed(learn=redispatched), Console())
+    err = capsys.readouterr().err
+    assert "not triggered" not in err and "Async learn triggered for plan #5406 (learn" in err
+
+
+def test_a_dry_run_redispatch_would_dispatch(tmp_path: Path) -> None:
+    would = replace(DRY_RUN, action="redispatch", reason=REDISPATCH_REASON)
+    _, summary = write_trigger(would, tmp_path)
+    assert "### Async learn (dry run): would dispatch for plan #5406" in summary
+    assert "Nothing was dispatched:" not in summary and "would be dispatched" in summary
+    nothing = replace(DRY_RUN, action="none", reason="learn_status is already pending (run 12)")
+    (tmp_path / "none").mkdir()
+    _, summary = write_trigger(nothing, tmp_path / "none")
+    assert "nothing to dispatch for plan #5406" in summary
 
 
 def test_a_refusal_summary_carries_error_type_and_detail(tmp_path: Path) -> None:
@@ -307,13 +337,13 @@ def unescaped_punctuation(rendered: str) -> list[str]:
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_prose_is_one_line_with_every_mark_escaped(value: str) -> None:
-    rendered = text(value)
+    rendered = prose(value)
     assert "\n" not in rendered and unescaped_punctuation(rendered) == []
 
 
 @given(st.text())
 def test_any_prose_is_escaped(value: str) -> None:
-    rendered = text(value)
+    rendered = prose(value)
     assert "\n" not in rendered and "\r" not in rendered
     assert unescaped_punctuation(rendered) == []
 
@@ -321,7 +351,7 @@ def test_any_prose_is_escaped(value: str) -> None:
 @given(st.text())
 def test_a_code_span_holds_the_value_and_cannot_be_closed_early(value: str) -> None:
     rendered = code(value)
-    expected = " ".join(ci_outputs._clip(value, ci_outputs.MAX_TEXT).split())
+    expected = " ".join(render._clip(value, render.MAX_TEXT).split())
     if not expected:
         assert rendered == "` `"
         return
@@ -361,7 +391,7 @@ def test_hostile_details_stay_inside_code(value: str, tmp_path: Path) -> None:
 
 
 def test_long_values_are_clipped() -> None:
-    rendered = text("x" * 10_000)
+    rendered = prose("x" * 10_000)
     assert len(rendered) < 2_100 and rendered.endswith("8000 more characters\\)")
 
 
@@ -384,6 +414,7 @@ def test_the_land_task_writes_its_outputs_in_actions(
 
     fake = LandGh(gh_fake.fp)
     fake.pr_view()
+    fake.issue_view(5406)  # the check before the merge (--learn)
     fake.pr_merge()
     fake.trigger()
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))

@@ -14,7 +14,7 @@ from pytest_subprocess import fake_process
 from learnlib.gh.prs import PR_FIELDS
 from learnlib.gh.runner import GitHubCli
 from learnlib.rules.records import PullRequest
-from learnlib.tasks.results import land_payload
+from learnlib.tasks.render import land_payload
 from learnlib.usecases.land import LandOptions, LandResult, find_plan_issue, land_pull_request
 from tests.gh_outputs import gh_json
 from tests.unit.conftest import PLAN_BODY, FakeGh, run_task
@@ -358,6 +358,7 @@ def test_transient_merge_failure_on_an_open_pr_is_not_retried(gh: GitHubCli, fak
 @pytest.mark.gh_optional("repo_view", "side_reads")
 def test_rejected_merge_is_not_looked_at_again(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
+    fake.issue_view(PLAN)  # the check before the merge (--learn)
     message = "GraphQL: Head branch was modified. Review and try the merge again. (mergePr)\n"
     fake.pr_merge(stderr=message, returncode=1)
 
@@ -377,6 +378,7 @@ def test_rejected_merge_is_not_looked_at_again(gh: GitHubCli, fake: LandGh) -> N
 
 def test_learn_triggers_the_plan_after_the_merge(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
+    fake.issue_view(PLAN)  # the check before the merge (--learn)
     fake.pr_merge()
     fake.trigger()
 
@@ -482,6 +484,7 @@ def test_non_interactive_with_learn_on_land_off_skips(gh: GitHubCli, fake: LandG
 
 def test_failed_learn_keeps_the_landing(gh: GitHubCli, fake: LandGh) -> None:
     fake.pr_view()
+    fake.issue_view(PLAN)  # the check before the merge (--learn)
     fake.pr_merge()
     fake.trigger(dispatch_stderr="HTTP 422: Workflow does not have 'workflow_dispatch' trigger\n")
 
@@ -553,6 +556,7 @@ def invoke(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[st
 
 def test_task_lands_and_learns(capsys: pytest.CaptureFixture[str], fake: LandGh) -> None:
     fake.pr_view()
+    fake.issue_view(PLAN)  # the check before the merge (--learn)
     fake.pr_merge()
     fake.trigger()
 
@@ -622,14 +626,32 @@ def test_task_refusal_exits_1(capsys: pytest.CaptureFixture[str], fake: LandGh) 
     assert "merge conflicts" in err
 
 
-def test_task_failed_learn_exits_0_with_a_warning(
+@pytest.mark.gh_optional("side_reads")
+def test_task_with_learn_refuses_a_plan_the_trigger_would_refuse_before_merging(
     capsys: pytest.CaptureFixture[str], fake: LandGh
 ) -> None:
+    """--learn asks for the learning: a plan the trigger would refuse stops the landing first."""
+    fake.pr_view()
+    fake.issue_view(PLAN, labels=("bug",))
+
+    code, payload, err = invoke(capsys, "--pr", "7", "--learn")
+
+    assert code == 1 and payload["merged"] is False and fake.merges() == 0
+    assert payload["error_type"] == "not_a_plan"
+    assert payload["error"].startswith("Plan #5406 cannot be learned (Issue is not an erk-plan)")
+    assert "nothing was merged" in payload["error"] and "not an erk-plan" in err
+
+
+def test_task_without_learn_still_merges_when_learning_fails(
+    capsys: pytest.CaptureFixture[str], fake: LandGh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only --learn checks first; learn.on_land's learning that fails leaves the merge standing."""
+    monkeypatch.setenv("INVOKE_LEARN_ON_LAND", "true")
     fake.pr_view()
     fake.pr_merge()
     fake.issue_view(PLAN, labels=("bug",))
 
-    code, payload, err = invoke(capsys, "--pr", "7", "--learn")
+    code, payload, err = invoke(capsys, "--pr", "7")
 
     assert code == 0 and payload["merged"] is True
     assert payload["learn"]["error_type"] == "not_a_plan"
@@ -718,6 +740,7 @@ def test_a_queued_merge_is_not_reported_as_merged_and_learns_nothing(
     gh: GitHubCli, fake: LandGh
 ) -> None:
     fake.pr_view()
+    fake.issue_view(PLAN)  # the check before the merge (--learn)
     fake.pr_merge(then="OPEN")  # a merge queue or auto-merge took the request
 
     result = land_pull_request(gh, LandOptions(pr_number=PR, learn=True))

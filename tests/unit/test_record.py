@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 import pytest
 
@@ -146,10 +147,18 @@ def test_task_usage_errors_exit_2(
     assert (got, payload["error_type"]) == (code, "invalid_option")
 
 
-@pytest.mark.gh_optional("repo_view", "side_reads")
-def test_task_refusal_exits_1(capsys: pytest.CaptureFixture[str], gh_fake: FakeGh) -> None:
-    code, payload, _ = run_task(capsys, "record-learn", "--issue", "1", "--status", "done")
-    assert (code, payload["error_type"]) == (1, "invalid_learn_status")
+@pytest.mark.parametrize("status", ["done", "null", "None"])
+def test_a_status_outside_erks_six_is_a_bad_choice_of_option(
+    capsys: pytest.CaptureFixture[str], fp: Any, status: str
+) -> None:
+    """Like every other bad choice: exit 2, invalid_option, the six listed (null is not one)."""
+    code, payload, _ = run_task(capsys, "record-learn", "--issue", "1", "--status", status)
+    assert (code, payload["error_type"]) == (2, "invalid_option")
+    assert payload["error"] == (
+        "--status must be one of not_started, pending, completed_no_plan, completed_with_plan, "
+        f"pending_review, plan_completed, got {status!r}"
+    )
+    assert not fp.calls  # refused before gh is asked anything
 
 
 @pytest.mark.gh_optional("repo_view", "side_reads")
@@ -172,3 +181,17 @@ def test_a_real_run_id_past_2_31_is_accepted_by_the_task(
 
     assert (code, payload["success"]) == (0, True)
     assert "learn_run_id: '21300000001'" in gh_fake.edited[-1]
+
+
+@pytest.mark.gh_optional("repo_view", "side_reads")
+def test_a_superseded_run_is_said_once(capsys: pytest.CaptureFixture[str], gh_fake: FakeGh) -> None:
+    """The outcome of a run the header no longer waits for: one warning line, not that and a
+    progress line with the same words."""
+    waiting = PLAN_BODY.replace("learn_status: null", "learn_status: pending\nlearn_run_id: '99'")
+    gh_fake.issue_view(ISSUE, body=waiting)
+    code, payload, err = run_task(
+        capsys, "record-learn", "--issue", str(ISSUE), "--status", "completed_no_plan",
+        "--run-id", "100",
+    )  # fmt: skip
+    assert code == 0 and payload["written"] is False and len(payload["warnings"]) == 1
+    assert err.count("the header waits for run 99, not run 100") == 1, err

@@ -12,7 +12,7 @@ from learnlib.gh.runner import GitHubCli
 from learnlib.rules.decision import decide
 from learnlib.rules.failure import Failure
 from learnlib.rules.records import WorkflowRun
-from learnlib.tasks.status_render import markdown, printable, status_markdown, status_table
+from learnlib.tasks.render import cell, printable, status_markdown, status_table
 from learnlib.usecases.status import read_plan_listing, survey_plans
 from tests.gh_outputs import issue_view_output
 from tests.unit.conftest import run_task
@@ -201,7 +201,7 @@ def report_again(fp: Any, gh: GitHubCli) -> Any:
 
 def test_user_text_cannot_move_the_terminal_or_break_markdown() -> None:
     assert printable("evil\x1b[2J\nline\u202e") == "evil?[2J?line?"
-    assert markdown("[x](javascript:alert(1))") == r"\[x\]\(javascript:alert\(1\)\)"
+    assert cell("[x](javascript:alert(1))") == r"\[x\]\(javascript:alert\(1\)\)"
 
 
 def test_run_shown_is_the_one_the_header_names(fp: Any, gh: GitHubCli) -> None:

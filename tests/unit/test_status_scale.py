@@ -10,7 +10,7 @@ import pytest
 
 from learnlib.gh.runner import GitHubCli
 from learnlib.rules import plan_header
-from learnlib.tasks.status_render import status_payload, status_table
+from learnlib.tasks.render import status_payload, status_table
 from learnlib.usecases.backlog import work_backlog
 from learnlib.usecases.status import survey_plans
 from tests.gh_outputs import gh_json

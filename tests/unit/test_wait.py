@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from learnlib.gh.runs import RUN_FIELDS
-from learnlib.tasks.wait import with_wait
+from learnlib.tasks.render import with_wait
 from learnlib.timing.follow import RunOutcome
 from tests.gh_outputs import gh_json, run_output
 from tests.unit.conftest import PLAN_BODY, FakeGh, run_task

@@ -8,14 +8,19 @@ of skipping.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
+import tomllib
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from ruamel.yaml import YAML
 
 from learnlib.tasks.ci_outputs import trigger_outputs
@@ -27,20 +32,28 @@ WORKFLOWS = sorted((ROOT / "examples" / "workflows").glob("*.y*ml")) + sorted(
 )
 FILES = [ACTION, *WORKFLOWS]
 LEARN_ON_MERGE = ROOT / "examples" / "workflows" / "learn-on-merge.yml"
+LEARN_ASYNC = ROOT / "examples" / "workflows" / "learn-async.yml"
+CONSTRAINTS = ROOT / "constraints.txt"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"#\s*v(\d+)(?:\.\d+)*\b")
 NODE_24_MAJORS = {"actions/checkout": 5, "actions/setup-python": 6}
+SETUP_PYTHON = "actions/setup-python@"
 
 
 def load(path: Path) -> Any:
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
 
 
+def jobs(document: Any) -> list[list[dict[str, Any]]]:
+    """The steps of each job of a workflow, or the one list of steps of a composite action."""
+    if "runs" in document:
+        return [list(document["runs"]["steps"])]
+    return [list(job.get("steps", [])) for job in document["jobs"].values()]
+
+
 def steps(document: Any) -> list[dict[str, Any]]:
     """Every step of a workflow's jobs, or of a composite action."""
-    if "runs" in document:
-        return list(document["runs"]["steps"])
-    return [step for job in document["jobs"].values() for step in job.get("steps", [])]
+    return [step for job in jobs(document) for step in job]
 
 
 def uses_lines(path: Path) -> list[tuple[str, str]]:
@@ -119,12 +132,131 @@ def test_the_action_outputs_are_the_triggers_step_outputs() -> None:
     assert all(step.get("shell") == "bash" for step in steps(action) if "run" in step)
 
 
+@pytest.mark.parametrize("path", FILES, ids=ids(FILES))
+def test_the_words_name_learnlibs_console_script(path: Path) -> None:
+    """learnlib's tasks run as `learnlib TASK`; `invoke TASK` works only beside a tasks.py."""
+    text = path.read_text(encoding="utf-8")
+    tasks = "land|trigger-async-learn|record-learn|learn-status|learn-backlog"
+    assert not re.findall(rf"\binvoke (?:{tasks})\b", text)
+
+
 def test_the_example_uses_only_the_actions_inputs_and_outputs() -> None:
     action = load(ACTION)
     [step] = [s for s in steps(load(LEARN_ON_MERGE)) if "/learnlib@" in str(s.get("uses", ""))]
     assert set(step["with"]) <= set(action["inputs"])
     used = re.findall(r"steps\.learn\.outputs\.(\w+)", LEARN_ON_MERGE.read_text(encoding="utf-8"))
     assert used and set(used) <= set(action["outputs"])
+
+
+# --------------------------------------------------------------------------- installing learnlib
+
+PIP_INSTALL = re.compile(r"\bpip3?\s+install\b")
+# A venv's interpreter named through a variable: "$bin/python", "$RUNNER_TEMP/x-venv/bin/python".
+VENV_PIP = re.compile(r'^"\$[^"\s]*/python" -m pip install ')
+
+
+def commands(script: str) -> list[str]:
+    """The script's commands, continuation lines joined."""
+    return [" ".join(line.split()) for line in script.replace("\\\n", " ").splitlines()]
+
+
+@pytest.mark.parametrize("path", FILES, ids=ids(FILES))
+def test_pip_installs_into_a_venv_of_setup_pythons_python_with_the_constraints(
+    path: Path,
+) -> None:
+    """Never into the runner's system Python (externally managed on Debian-based images), and
+    with every dependency pinned."""
+    installs = 0
+    for job in jobs(load(path)):
+        for index, step in enumerate(job):
+            script = str(step.get("run", ""))
+            if not PIP_INSTALL.search(script):
+                continue
+            installs += 1
+            setup = [s for s in job[:index] if str(s.get("uses", "")).startswith(SETUP_PYTHON)]
+            assert setup, f"no {SETUP_PYTHON} before {step.get('name')!r}"
+            assert " -m venv " in script
+            for command in commands(script):
+                if PIP_INSTALL.search(command):
+                    assert VENV_PIP.match(command), f"not a venv's pip: {command}"
+                    assert re.search(r" --constraint \S*constraints\.txt\b", command), command
+    assert installs or path == LEARN_ON_MERGE
+
+
+@pytest.mark.parametrize(
+    ("path", "env", "constraints", "source"),
+    [
+        (ACTION, {"ACTION_PATH": str(ROOT)}, str(CONSTRAINTS), str(ROOT)),
+        (LEARN_ASYNC, {}, "constraints.txt", "."),  # in learnlib's checkout: ROOT/constraints.txt
+    ],
+    ids=["action", "learn-async"],
+)
+def test_learnlib_is_installed_with_the_repositorys_constraints(
+    tmp_path: Path, path: Path, env: dict[str, str], constraints: str, source: str
+) -> None:
+    """Run the install step with a Python whose venv's python records what pip is asked."""
+    argv = tmp_path / "argv"
+    venv_python = tmp_path / "venv-python"
+    venv_python.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {argv}\n', encoding="utf-8")
+    python = tmp_path / "python"
+    make_venv = f'[ "$1 $2" = "-m venv" ] && mkdir -p "$3/bin" && cp {venv_python} "$3/bin/python"'
+    python.write_text(f"#!/bin/sh\n{make_venv}\n", encoding="utf-8")
+    for script in (venv_python, python):
+        script.chmod(0o755)
+    [step] = [step for step in steps(load(path)) if step.get("name") == "Install learnlib"]
+    values = {"PYTHON": str(python), "GITHUB_OUTPUT": str(tmp_path / "out")}
+    values |= {"RUNNER_TEMP": str(tmp_path / "temp"), "VENV": str(tmp_path / "venv"), **env}
+
+    done = run_script(str(step["run"]), values, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    asked = argv.read_text(encoding="utf-8").splitlines()
+    assert asked[:3] == ["-m", "pip", "install"] and asked[-1] == source
+    assert asked[asked.index("--constraint") + 1] == constraints
+    assert CONSTRAINTS.is_file()
+
+
+def pinned() -> dict[str, str]:
+    """constraints.txt: canonical name -> exact version (every line an exact pin)."""
+    pins: dict[str, str] = {}
+    for text in CONSTRAINTS.read_text(encoding="utf-8").splitlines():
+        line = text.split("#")[0].strip()
+        if line:
+            name, equals, version = line.partition("==")
+            assert equals and re.fullmatch(r"[\w.!+-]+", version), f"not an exact pin: {line}"
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def runtime_requirements() -> list[Requirement]:
+    """pyproject's dependencies and, through the installed metadata, theirs (an extra's not)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    todo = [Requirement(text) for text in project["dependencies"]]
+    found: list[Requirement] = []
+    while todo:
+        requirement = todo.pop()
+        if requirement.marker is not None and "extra" in str(requirement.marker):
+            continue
+        known = any(canonicalize_name(r.name) == canonicalize_name(requirement.name) for r in found)
+        found.append(requirement)
+        if known:
+            continue
+        # Not installed here (a marker for another Python): pinned all the same, not followed.
+        with contextlib.suppress(PackageNotFoundError):
+            todo += [Requirement(text) for text in distribution(requirement.name).requires or []]
+    return found
+
+
+def test_every_runtime_dependency_is_pinned_in_the_constraints() -> None:
+    pins = pinned()
+    requirements = runtime_requirements()
+    assert {canonicalize_name(r.name) for r in requirements} >= {"invoke", "ruamel-yaml"}
+    for requirement in requirements:
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement.name} is not pinned in constraints.txt"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"constraints.txt pins {name}=={pins[name]}, outside {requirement}"
+        )
 
 
 # --------------------------------------------------------------------------- the action's scripts
