@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +105,12 @@ class IssueListing:
 
 
 def list_labelled_issues(
-    gh: GitHubCli, *, label: str, state: str = "open", limit: int = 30
+    gh: GitHubCli,
+    *,
+    label: str,
+    state: str = "open",
+    limit: int = 30,
+    on_page: Callable[[Sequence[Issue]], None] | None = None,
 ) -> IssueListing:
     """Every issue labelled ``label`` in ``state``, bodies included, at most ``limit``.
 
@@ -112,6 +118,7 @@ def list_labelled_issues(
     hundred items (pull requests, which this list also holds, are dropped): no search, so no
     1,000-result cap. Stops at ``limit``; a page after the first that cannot be read ends the
     listing there with ``complete`` False and ``why``. The first page's failure raises.
+    ``on_page`` sees each page's issues as they arrive (a caller works on them meanwhile).
     """
     if state not in ISSUE_STATES:
         raise ValueError(f"state must be one of {', '.join(ISSUE_STATES)}, got {state!r}")
@@ -127,7 +134,10 @@ def list_labelled_issues(
                 raise
             why = f"page {number} of the listing could not be read: {error.detail}"
             return IssueListing(tuple(found), complete=False, why=why, requests=number)
-        found += [issue_from_rest(item, action) for item in page.items if not _is_pull(item)]
+        issues = [issue_from_rest(item, action) for item in page.items if not _is_pull(item)]
+        if on_page is not None:
+            on_page(issues[: max(0, limit - len(found))])
+        found += issues
         if len(found) >= limit and (len(found) > limit or not page.last):
             why = f"stopped at the limit of {limit} plans; there may be more"
             return IssueListing(tuple(found[:limit]), complete=False, why=why, requests=number)

@@ -120,16 +120,25 @@ class RunHistory:
         A page that fails here stops the reading with ``why``; what was read stands.
         """
         self.first()
-        while oldest is not None and not self.complete and self.why is None:
-            if self.runs and min(run.id for run in self.runs) <= oldest:
-                break
-            try:
-                self._next()
-            except GhError as error:
-                self.why = f"page {self.requests} of the run history could not be read: " + (
-                    error.detail
-                )
+        while self.needs(oldest) and self.step():
+            pass
         return self
+
+    def needs(self, oldest: int | None) -> bool:
+        """Whether run ``oldest`` lies further back than what was read (and can be read)."""
+        if oldest is None or self.complete or self.why is not None:
+            return False
+        return not self.runs or min(run.id for run in self.runs) > oldest
+
+    def step(self) -> bool:
+        """Read one more page; False when it failed (``why`` says so) or the history ended."""
+        try:
+            self._next()
+        except GhError as error:
+            self.why = f"page {self.requests} of the run history could not be read: " + (
+                error.detail
+            )
+        return not self.complete and self.why is None
 
     def _next(self) -> None:
         if self._pages is None:

@@ -10,14 +10,16 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from learnlib import defaults
 from learnlib.gh.artifacts import run_artifacts
-from learnlib.gh.issues import list_labelled_issues
+from learnlib.gh.issues import IssueListing, list_labelled_issues
 from learnlib.gh.runner import GhError, GhNotFound, GitHubCli
 from learnlib.gh.runs import DECISION_RUN_LIMIT, RunHistory, list_runs, run_by_id
 from learnlib.gh.workflows import is_workflow_file
@@ -113,15 +115,87 @@ def read_plans(
     limit: int,
     sleep: Callable[[float], None] = time.sleep,
 ) -> PlanListing:
-    """Every plan (paged, bounded by ``limit``) and the runs their decisions need."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        newest = pool.submit(_first_runs, gh, workflow)
-        plans = list_labelled_issues(gh, label=label, state=state, limit=limit)
-        history = newest.result()
+    """Every plan (paged, bounded by ``limit``) and the runs their decisions need.
+
+    Three things at once: the plans are paged in one thread, the runs in another, and this one
+    reads each page's plan headers as it arrives and tells the runs how far back they must go
+    (the oldest run named so far), so the runs are paged beside the plans, never past need.
+    """
+    target = _Target()
+    arrived: queue.Queue[Sequence[Issue] | None] = queue.Queue()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        plans = pool.submit(_listing, gh, label, state, limit, arrived)
+        history = pool.submit(_history, gh, workflow, target)
+        try:
+            while (page := arrived.get()) is not None:
+                target.offer(_named_runs(page).values())
+        finally:
+            target.finish()
+        listing, read = plans.result(), history.result()
+    return _with_lookups(gh, listing, read, sleep)
+
+
+def _listing(
+    gh: GitHubCli, label: str, state: str, limit: int, arrived: queue.Queue[Sequence[Issue] | None]
+) -> IssueListing:
+    """The plans, each page handed to ``arrived`` as it comes, then None (also on a failure)."""
+    try:
+        return list_labelled_issues(gh, label=label, state=state, limit=limit, on_page=arrived.put)
+    finally:
+        arrived.put(None)
+
+
+def _history(gh: GitHubCli, workflow: str, target: _Target) -> RunHistory | list[WorkflowRun]:
+    """The runs: a workflow file's dispatch runs back as far as ``target`` asks, else gh's
+    own listing of the newest 100."""
+    if not is_workflow_file(workflow):
+        return list_runs(gh, workflow, limit=DECISION_RUN_LIMIT)
+    history = RunHistory(gh, workflow).first()
+    while target.wait_until_needed(history) and history.step():
+        pass
+    return history
+
+
+class _Target:
+    """How far back the runs must go: the oldest run the plans read so far name."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._oldest: int | None = None
+        self._done = False
+
+    def offer(self, run_ids: Iterable[int]) -> None:
+        with self._changed:
+            self._oldest = min(
+                [*run_ids, *([] if self._oldest is None else [self._oldest])], default=None
+            )
+            self._changed.notify_all()
+
+    def finish(self) -> None:
+        with self._changed:
+            self._done = True
+            self._changed.notify_all()
+
+    def wait_until_needed(self, history: RunHistory) -> bool:
+        """True when another page is needed; False once the plans are all read and it is not."""
+        with self._changed:
+            while not history.needs(self._oldest):
+                if self._done or history.complete or history.why is not None:
+                    return False
+                self._changed.wait()
+            return True
+
+
+def _with_lookups(
+    gh: GitHubCli,
+    plans: IssueListing,
+    history: RunHistory | list[WorkflowRun],
+    sleep: Callable[[float], None],
+) -> PlanListing:
+    """The listing, with the pending plans' named runs still missing looked up by id."""
     named = _named_runs(plans.issues)
     why = [plans.why] if plans.why else []
     if isinstance(history, RunHistory):
-        history.back_to(min(named.values(), default=None))
         runs, recent, requests = history.runs, history.runs[: history.first_page], history.requests
         if history.why:
             why.append(history.why)
@@ -141,13 +215,6 @@ def read_plans(
         runs_complete=len(recent) < DECISION_RUN_LIMIT,
         requests=plans.requests + requests + len(missing),
     )
-
-
-def _first_runs(gh: GitHubCli, workflow: str) -> RunHistory | list[WorkflowRun]:
-    """The newest page: a dispatch-run history for a workflow file, else gh's own listing."""
-    if is_workflow_file(workflow):
-        return RunHistory(gh, workflow).first()
-    return list_runs(gh, workflow, limit=DECISION_RUN_LIMIT)
 
 
 def _header(issue: Issue) -> Mapping[str, object]:
