@@ -284,3 +284,4 @@ def bench(session: nox.Session) -> None:
     newest = use_gh(session, GH_NEWEST)
     session.run("python", "benchmarks/bench.py", "--gh", oldest, "--gh", newest, *session.posargs)
     session.run("python", "benchmarks/bench_backlog.py")  # gh 2.102, first on PATH now
+    session.run("python", "benchmarks/bench_scale.py", "--gh", oldest, "--gh", newest)

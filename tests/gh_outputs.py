@@ -82,3 +82,24 @@ NOT_FOUND_STDERR = (
     "GraphQL: Could not resolve to an issue or pull request with the number of {number}. "
     "(repository.issue)\n"
 )
+
+
+def rest_run_output(
+    run_id: int,
+    *,
+    title: str = "Learn #5406",
+    status: str = "completed",
+    conclusion: str | None = "success",
+    created_at: str = "2026-11-20T10:00:00Z",
+    event: str = "workflow_dispatch",
+) -> dict[str, Any]:
+    """A run as `gh api repos/O/R/actions/runs/ID` prints it (the fields learnlib reads)."""
+    return {
+        "id": run_id,
+        "html_url": f"https://github.com/o/r/actions/runs/{run_id}",
+        "created_at": created_at,
+        "status": status,
+        "conclusion": conclusion,
+        "event": event,
+        "display_title": title,
+    }

@@ -1,9 +1,10 @@
 """The one decision: what should happen to a plan's learning now.
 
-``decide`` is pure: it reads an issue (as `gh issue view` or `gh issue list` gave it) and one
-listing of the learn workflow's recent runs, and says what `trigger-async-learn` does: dispatch,
-redispatch, none or refuse. The trigger, learn-status and learn-backlog all ask it, so they
-cannot disagree.
+``decide`` is pure: it reads an issue (as `gh issue view` or a listing gave it), the learn
+workflow's runs as the caller read them, and what the caller learnt beside them (runs GitHub
+answered 404 for, the session artifact's verdict), and says what `trigger-async-learn` does:
+dispatch, redispatch, none or refuse. The trigger, learn-status and learn-backlog all ask it, so
+they cannot disagree.
 
 The runs are the truth, the header is the record. A plan's runs are the workflow_dispatch runs that
 ``learn_run_id`` names, or whose title names the issue (`Learn #N`, the skeleton's run-name). Then:
@@ -14,39 +15,46 @@ The runs are the truth, the header is the record. A plan's runs are the workflow
    When the header does not name that run with ``pending`` (or with a learned status that the run's
    own last step, record-learn, already wrote), the decision carries a repair: the values to write.
 3. ``pending``: the run it waits for is the one ``learn_run_id`` names, else the plan's newest run.
-   - ended ``failure``, ``cancelled``, ``timed_out`` or ``startup_failure``: redispatch;
+   - ended ``failure``, ``cancelled``, ``timed_out`` or ``startup_failure``: redispatch, unless
+     the plan's last ``max_failed_runs`` runs in a row ended ``failure``, ``timed_out`` or
+     ``startup_failure`` (a cancelled run is passed over: a newer dispatch replaced it): then
+     none, naming them, and ``force`` dispatches;
    - ended ``success``: none;
    - ended otherwise (``neutral``, ``skipped``, ...): none, ``--force`` dispatches;
    - named but gone: redispatch (see below); not to be found: none, ``--force`` dispatches.
 4. Learned (the four other values): none unless ``force``. Never learned: dispatch.
+5. A decision that dispatches, for a plan whose session artifact is known to be gone (``session``,
+   see learnlib.rules.session): refuse with ``no_session_data`` instead, even with ``force``.
 
-"No longer exists" versus "not in the recent listing": a listing holds the workflow's newest runs,
-every event, newest first, and GitHub's run ids only grow; a run just dispatched can take seconds
-to be listed. So a named run missing from the listing no longer exists only when the listing holds
+"Gone": the caller asked GitHub for the named run by id and it answered 404 (``gone``). Without
+such an answer, a named run missing from the listing no longer exists only when the listing holds
 a newer run (a larger id: the named one is no longer fresh) and reaches past it: it holds a run
-with a smaller id too, or it is ``complete`` (fewer runs came back than were asked for: the whole
-history). Otherwise the run may be too fresh or too old for the listing, and nothing is
-dispatched. The rule reads only the listing, so
-learn-status (one listing for many plans) and the trigger give the same answer for the same
-listing; both list with :data:`learnlib.gh.runs.DECISION_RUN_LIMIT`.
+with a smaller id too, or it is ``complete`` (the whole history). Otherwise the run may be too
+fresh or too old for the listing, and nothing is dispatched.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from learnlib import defaults
 from learnlib.rules import plan_header
 from learnlib.rules.learn_state import PENDING, Stage, invalid_status_sentence, stage
 from learnlib.rules.records import Issue, WorkflowRun
+from learnlib.rules.session import SessionCheck
 
 Action = Literal["dispatch", "redispatch", "none", "refuse"]
 
 SESSION_KEYS = ("last_remote_impl_run_id", "last_local_impl_session")
 FAILED_CONCLUSIONS = frozenset({"failure", "cancelled", "timed_out", "startup_failure"})
+# the conclusions a run of the plan's own making counts as a failure in a row (cancelled: no)
+LASTING_FAILURES = frozenset({"failure", "timed_out", "startup_failure"})
 DISPATCH_EVENT = "workflow_dispatch"
+FAILED_REPEATEDLY = "failed_repeatedly"  # Decision.code when the failures in a row stop it
+NO_SESSION = "No session data available for learning"
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,22 @@ class Decision:
     detail: str = ""
     run: WorkflowRun | None = None  # the run of this plan the decision rests on
     record: Mapping[str, str] | None = None  # header values to write without dispatching (repair)
+    code: str | None = None  # a countable reason beside the sentence (FAILED_REPEATEDLY)
 
     @property
     def dispatches(self) -> bool:
         return self.action in ("dispatch", "redispatch")
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the caller learnt beside the listing: the runs GitHub answered 404 for (``gone``),
+    whether the listing is the workflow's whole history, and the session artifact's verdict."""
+
+    gone: Collection[int] = ()
+    complete: bool = False
+    session: SessionCheck | None = None
+    max_failed_runs: int = defaults.MAX_FAILED_RUNS
 
 
 def decide(
@@ -70,8 +90,49 @@ def decide(
     label: str,
     force: bool = False,
     complete: bool = False,
+    gone: Collection[int] = (),
+    session: SessionCheck | None = None,
+    max_failed_runs: int = defaults.MAX_FAILED_RUNS,
 ) -> Decision:
-    """What the trigger does for this plan now. ``complete``: the listing is the whole history."""
+    """What the trigger does for this plan now (see the module's rules)."""
+    known = Known(gone, complete, session, max_failed_runs)
+    decision = _decide(issue, runs, label=label, force=force, known=known)
+    if decision.dispatches and session is not None and session.gone:
+        return _refuse(NO_SESSION, "no_session_data", session.detail)
+    return decision
+
+
+def _decide(
+    issue: Issue, runs: Sequence[WorkflowRun], *, label: str, force: bool, known: Known
+) -> Decision:
+    refusal = _refusal(issue, label, force)
+    if refusal is not None:
+        return refusal
+    header = plan_header.read_header(issue.body)
+    status = header.get("learn_status")
+    current = stage(status)
+    run_id = run_id_of(header.get("learn_run_id"))
+    mine = plan_runs(runs, issue.number, run_id)
+    active = [run for run in mine if run.status != "completed"]
+    if active:
+        return _in_progress(active, run_id, status, current)
+    if current == Stage.PENDING:
+        return _pending(runs, mine, run_id, force=force, known=known)
+    return _not_pending(current, status, force)
+
+
+def _not_pending(current: str, status: object, force: bool) -> Decision:
+    if current == Stage.INVALID:
+        return Decision("dispatch", f"--force: learn_status was {status!r}")
+    if current == Stage.LEARNED:
+        if force:
+            return Decision("dispatch", f"--force: learn_status was {status}")
+        return Decision("none", f"learn_status is already {status}; {FORCE_HINT}")
+    return Decision("dispatch", "the plan has not been learned yet")
+
+
+def _refusal(issue: Issue, label: str, force: bool) -> Decision | None:
+    """Not a plan, an unusable header, no session data named, an invalid learn_status."""
     if label not in issue.labels:
         labels = ", ".join(issue.labels) or "none"
         return _refuse(not_a_plan_message(label), "not_a_plan", f"labels: {labels}")
@@ -81,35 +142,18 @@ def decide(
         return _refuse(str(error), "invalid_plan_header", error.reason)
     if all(plan_header.is_empty(header.get(key)) for key in SESSION_KEYS):
         return _refuse(
-            "No session data available for learning",
+            NO_SESSION,
             "no_session_data",
             "neither last_remote_impl_run_id nor last_local_impl_session is set",
         )
     status = header.get("learn_status")
-    current = stage(status)
-    if current == Stage.INVALID and not force:
+    if stage(status) == Stage.INVALID and not force:
         return _refuse(
             f"The plan header's {invalid_status_sentence(status)}",
             "invalid_learn_status",
             "`trigger-async-learn --force` dispatches anyway (learn_status becomes pending)",
         )
-    run_id = run_id_of(header.get("learn_run_id"))
-    mine = plan_runs(runs, issue.number, run_id)
-    active = [run for run in mine if run.status != "completed"]
-    if active:
-        return _in_progress(active, run_id, status, current)
-    if current == Stage.INVALID:
-        return Decision("dispatch", f"--force: learn_status was {status!r}")
-    if current == Stage.LEARNED:
-        if force:
-            return Decision("dispatch", f"--force: learn_status was {status}")
-        return Decision(
-            "none",
-            f"learn_status is already {status}; {FORCE_HINT}",
-        )
-    if current == Stage.NEVER:
-        return Decision("dispatch", "the plan has not been learned yet")
-    return _pending(runs, mine, run_id, force=force, complete=complete)
+    return None
 
 
 FORCE_HINT = "`trigger-async-learn --force` dispatches again"
@@ -174,44 +218,79 @@ def _pending(
     run_id: int | None,
     *,
     force: bool,
-    complete: bool,
+    known: Known,
 ) -> Decision:
     if run_id is not None:
         named = next((run for run in mine if run.id == run_id), None)
         if named is None:
-            newer = any(run.id > run_id for run in runs)
-            if newer and (complete or any(run.id < run_id for run in runs)):
-                return Decision(
-                    "redispatch",
-                    f"learn_status is pending but its run {run_id} no longer exists",
-                )
-            return _pending_unknown(
-                f"its run {run_id} is not among the workflow's recent runs", force
-            )
+            return _named_missing(runs, run_id, force=force, known=known)
         run = named
     elif mine:
         run = mine[0]
     else:
         return _pending_unknown("no run of this plan is among the workflow's recent runs", force)
     if run.conclusion in FAILED_CONCLUSIONS:
-        return Decision(
-            "redispatch",
-            f"learn_status is pending but its run {run.id} ended {run.conclusion}: {run.url}",
-            run=run,
-        )
+        return _failed(run, mine, force=force, max_failed=known.max_failed_runs)
     if force:
         return Decision("redispatch", f"--force: run {run.id} ended {run.conclusion}", run=run)
-    if run.conclusion == "success":
-        return Decision(
-            "none",
-            f"learn_status is pending and its run {run.id} succeeded: {run.url}; {FORCE_HINT}",
-            run=run,
-        )
-    ended = run.conclusion or "without a conclusion"
+    ended = (
+        "succeeded"
+        if run.conclusion == "success"
+        else "ended " + (run.conclusion or "without a conclusion")
+    )
     return Decision(
         "none",
-        f"learn_status is pending and its run {run.id} ended {ended}: {run.url}; {FORCE_HINT}",
+        f"learn_status is pending and its run {run.id} {ended}: {run.url}; {FORCE_HINT}",
         run=run,
+    )
+
+
+def _named_missing(
+    runs: Sequence[WorkflowRun], run_id: int, *, force: bool, known: Known
+) -> Decision:
+    """The run the header names is not in the listing: gone (404, or the listing shows it), or
+    maybe too fresh or too old to be listed."""
+    newer = any(run.id > run_id for run in runs)
+    reaches_past = known.complete or any(run.id < run_id for run in runs)
+    if run_id in known.gone or (newer and reaches_past):
+        return Decision(
+            "redispatch", f"learn_status is pending but its run {run_id} no longer exists"
+        )
+    return _pending_unknown(f"its run {run_id} is not among the workflow's recent runs", force)
+
+
+def failed_in_a_row(mine: Sequence[WorkflowRun], start: WorkflowRun) -> list[WorkflowRun]:
+    """The plan's completed runs from ``start`` back that ended a lasting failure in a row,
+    newest first; cancelled runs are passed over (neither counted nor ending the row)."""
+    row: list[WorkflowRun] = []
+    older = [run for run in mine if (run.created_at, run.id) <= (start.created_at, start.id)]
+    for run in sorted(older, key=lambda r: (r.created_at, r.id), reverse=True):
+        if run.conclusion == "cancelled":
+            continue
+        if run.conclusion not in LASTING_FAILURES:
+            break
+        row.append(run)
+    return row
+
+
+def _failed(
+    run: WorkflowRun, mine: Sequence[WorkflowRun], *, force: bool, max_failed: int
+) -> Decision:
+    row = failed_in_a_row(mine, run)
+    ended = f"learn_status is pending but its run {run.id} ended {run.conclusion}: {run.url}"
+    if len(row) < max_failed:
+        return Decision("redispatch", ended, run=run)
+    named = ", ".join(f"{r.id} ({r.conclusion})" for r in row)
+    if force:
+        return Decision(
+            "redispatch", f"--force: the plan's last {len(row)} runs failed: {named}", run=run
+        )
+    return Decision(
+        "none",
+        f"learn_status is pending and the plan's last {len(row)} learn runs failed in a row "
+        f"({named}), at most {max_failed} are dispatched: {run.url}; {FORCE_HINT}",
+        run=run,
+        code=FAILED_REPEATEDLY,
     )
 
 

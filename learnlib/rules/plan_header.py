@@ -6,6 +6,8 @@ sits, and a rewrite replaces exactly that span of the original text, so every ot
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,7 +60,16 @@ class _Header:
 
 
 def read_header(body: str) -> dict[str, object]:
-    """Parse the plan-header YAML into plain Python values. Raises PlanHeaderError."""
+    """Parse the plan-header YAML into plain Python values. Raises PlanHeaderError.
+
+    The last few thousand bodies' headers are remembered (learn-status decides thousands of
+    plans, each read several times); each call gets its own copy.
+    """
+    return copy.deepcopy(_read_remembered(body))
+
+
+@functools.lru_cache(maxsize=8192)
+def _read_remembered(body: str) -> dict[str, object]:
     return _to_dict(_parse(body))
 
 

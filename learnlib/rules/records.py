@@ -51,3 +51,13 @@ class Dispatch:
 
     run_id: int | None
     run_url: str | None
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A workflow run's artifact; an expired one stays listed with ``expired`` true."""
+
+    id: int
+    name: str
+    expired: bool
+    expires_at: str | None  # ISO 8601, as GitHub gives it

@@ -205,5 +205,7 @@ def learn_options(settings: Settings, flags: Flags | None = None, **switches: bo
         ref=resolve(given[1], "--ref", settings, "learn.ref", ref) or None,
         label=resolve(None, None, settings, "learn.label", nonempty("a label")),
         run_discovery_timeout=settings.number("learn.run_discovery_timeout"),
+        max_failed_runs=settings.count("learn.max_failed_runs"),
+        check_session_artifact=settings.flag("learn.check_session_artifact"),
         **switches,
     )

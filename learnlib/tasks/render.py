@@ -201,11 +201,15 @@ def with_wait(payload: dict[str, Any], outcome: RunOutcome | None) -> dict[str, 
 
 def status_payload(report: StatusReport) -> dict[str, Any]:
     """`{"success": true, "plans": [...], "counts": {action: n}}`."""
-    return {
+    payload: dict[str, Any] = {
         "success": True,
         "plans": [plan_payload(plan) for plan in report.plans],
         "counts": dict(report.counts),
+        "complete": report.complete,
     }
+    if not report.complete:
+        payload["why_incomplete"] = list(report.why)
+    return payload
 
 
 def plan_payload(plan: PlanStatus) -> dict[str, Any]:
@@ -229,6 +233,8 @@ def plan_payload(plan: PlanStatus) -> dict[str, Any]:
     }
     if plan.decision.error_type is not None:
         payload |= {"error_type": plan.decision.error_type, "detail": plan.decision.detail}
+    if plan.session is not None:
+        payload["session"] = {"verdict": plan.session.verdict, "detail": plan.session.detail}
     return payload
 
 
@@ -252,7 +258,10 @@ def backlog_payload(result: BacklogResult) -> dict[str, Any]:
             for f in result.failed
         ],
         "results": [trigger_payload(r) for r in result.results],
+        "complete": result.complete,
     }
+    if not result.complete:
+        payload["why_incomplete"] = list(result.why)
     if result.dry_run:
         payload |= {"dry_run": True, "would_dispatch": list(result.planned)}
     if result.interrupted:
@@ -261,16 +270,17 @@ def backlog_payload(result: BacklogResult) -> dict[str, Any]:
 
 
 def backlog_summary_line(result: BacklogResult) -> str:
+    short = "" if result.complete else f" (listing incomplete: {'; '.join(result.why)})"
     if result.dry_run:
-        return f"{result.plans_listed} plans listed; would dispatch {len(result.planned)}"
+        listed = f"{result.plans_listed} plans listed; would dispatch {len(result.planned)}"
+        return listed + short
     skipped = sum(result.skipped.values())
     line = (
         f"{result.plans_listed} plans listed: {len(result.dispatched)} dispatched, "
         f"{len(result.failed)} failed, {skipped} skipped"
     )
-    return line + (
-        " (interrupted: plans in flight finished, no new one started)" if result.interrupted else ""
-    )
+    stopped = " (interrupted: plans in flight finished, no new one started)"
+    return line + short + (stopped if result.interrupted else "")
 
 
 # --- learn-status as a table and as Markdown ----------------------------------------------------
@@ -331,7 +341,10 @@ def count_line(report: StatusReport) -> str:
     counts = report.counts
     parts = ", ".join(f"{n} {action}" for action, n in counts.items())
     total = len(report.plans)
-    return f"{total} plan{'' if total == 1 else 's'}" + (f": {parts}" if parts else "")
+    line = f"{total} plan{'' if total == 1 else 's'}" + (f": {parts}" if parts else "")
+    if not report.complete:
+        line += f" (listing incomplete: {printable('; '.join(report.why))})"
+    return line
 
 
 def printable(text: str) -> str:

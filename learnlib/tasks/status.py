@@ -69,6 +69,8 @@ def run_status(c: Context, console: Console, flags: Flags) -> None:
                 state=state,
                 limit=limit,
                 issues=numbers,
+                max_failed_runs=learn.max_failed_runs,
+                check_session_artifact=learn.check_session_artifact,
             )
     except GhError as error:
         console.error(ERROR_LISTING, error.detail)

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field, replace
 from learnlib import defaults
 from learnlib.gh.runner import Deadline, GitHubCli
 from learnlib.rules import plan_header
-from learnlib.rules.decision import Decision, decide
+from learnlib.rules.decision import FAILED_REPEATEDLY, Decision, decide
 from learnlib.rules.failure import Failed, Failure
 from learnlib.rules.learn_state import Stage, stage
 from learnlib.rules.records import Issue
 from learnlib.rules.schedule import Schedule
+from learnlib.rules.session import SessionCheck
 from learnlib.timing.pacing import (
     Clock,
     PacedRun,
@@ -31,6 +32,7 @@ from learnlib.timing.pacing import (
     RateLimiter,
     RealClock,
 )
+from learnlib.usecases.lookups import PlanListing, read_sessions
 from learnlib.usecases.plan_io import RunListing, SideReads, default_branch_or_none, read_preflight
 from learnlib.usecases.status import read_plan_listing
 from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
@@ -72,6 +74,8 @@ class BacklogResult:
     not_started: tuple[int, ...] = ()
     interrupted: bool = False
     dry_run: bool = False
+    complete: bool = True  # every labelled plan was listed
+    why: tuple[str, ...] = ()  # why the listing stopped short
 
     @property
     def success(self) -> bool:
@@ -123,6 +127,8 @@ def skip_key(issue: Issue, decision: Decision) -> str:
     """A short, countable reason a listed plan is not dispatched."""
     if decision.action == "refuse":
         return decision.error_type or "refused"
+    if decision.code == FAILED_REPEATEDLY:
+        return "failed_repeatedly"
     if decision.run is not None and decision.run.status != "completed":
         return "run_in_progress"
     try:
@@ -145,41 +151,84 @@ def work_backlog(
     listing = read_plan_listing(
         gh, label=learn.label, workflow=learn.workflow, state=options.state, limit=options.limit
     )
-    skipped: Counter[str] = Counter()
-    planned: list[int] = []
-    repairs: list[int] = []
-    for issue in reversed(listing.issues):  # oldest first: gh lists newest first
-        decision = decide(issue, listing.runs, label=learn.label, complete=listing.complete)
-        if decision.record is not None and not options.dry_run:
-            repairs.append(issue.number)  # a run the header does not record: the trigger writes it
-        elif not decision.dispatches:
-            skipped[skip_key(issue, decision)] += 1
-        elif options.max_dispatches is not None and len(planned) >= options.max_dispatches:
-            skipped["max_dispatches"] += 1
-        else:
-            planned.append(issue.number)
+    picked = _pick(gh, listing, options)
     base = BacklogResult(
         plans_listed=len(listing.issues),
-        planned=tuple(planned),
+        planned=tuple(picked.planned),
         dispatched=(),
-        skipped=dict(skipped),
+        skipped=dict(picked.skipped),
         failed=(),
         results=(),
         dry_run=options.dry_run,
+        complete=listing.complete,
+        why=listing.why,
     )
-    if options.dry_run or not (planned or repairs):
+    if options.dry_run or not (picked.planned or picked.repairs):
         return base
+    runs = RunListing(
+        listing.recent, complete=listing.runs_complete, known=listing.by_id, gone=listing.gone
+    )
     return _run_pool(
         gh,
         options,
         base,
-        skipped,
-        runs=RunListing(tuple(listing.runs), complete=listing.complete),
-        repairs=repairs,
+        picked.skipped,
+        runs=runs,
+        repairs=picked.repairs,
+        sessions={check.run_id: check for check in picked.sessions.values()},
         progress=progress,
         clock=clock or RealClock(),
         stop=stop,
     )
+
+
+@dataclass
+class _Picked:
+    planned: list[int] = field(default_factory=list)
+    repairs: list[int] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    sessions: dict[int, SessionCheck] = field(default_factory=dict)  # by issue number
+
+
+SESSION_BATCH = 20  # session artifacts read a batch at a time, until --max-dispatches is met
+
+
+def _pick(gh: GitHubCli, listing: PlanListing, options: BacklogOptions) -> _Picked:
+    """Each listed plan's decision, oldest first: the plans to dispatch (their session artifact
+    checked, at most ``max_dispatches``), the runs to record, and why the rest are skipped."""
+    learn, picked = options.learn, _Picked()
+    candidates: list[Issue] = []
+    for issue in reversed(listing.issues):  # oldest first: GitHub lists newest first
+        decision = decide(
+            issue,
+            listing.runs_for(issue),
+            label=learn.label,
+            complete=listing.runs_complete,
+            gone=listing.gone,
+            max_failed_runs=learn.max_failed_runs,
+        )
+        if decision.record is not None and not options.dry_run:
+            picked.repairs.append(issue.number)  # a run the header does not record: written
+        elif not decision.dispatches:
+            picked.skipped[skip_key(issue, decision)] += 1
+        else:
+            candidates.append(issue)
+    most = options.max_dispatches
+    while candidates and (most is None or len(picked.planned) < most):
+        batch, candidates = candidates[:SESSION_BATCH], candidates[SESSION_BATCH:]
+        if learn.check_session_artifact:
+            picked.sessions |= read_sessions(gh, batch)
+        for issue in batch:
+            check = picked.sessions.get(issue.number)
+            if check is not None and check.gone:
+                picked.skipped["no_session_data"] += 1
+            elif most is not None and len(picked.planned) >= most:
+                picked.skipped["max_dispatches"] += 1
+            else:
+                picked.planned.append(issue.number)
+    if candidates:
+        picked.skipped["max_dispatches"] += len(candidates)
+    return picked
 
 
 #: GitHub's secondary limit asks for pauses of seconds to minutes: a backlog plan's gh calls wait
@@ -200,6 +249,7 @@ def _run_pool(
     *,
     runs: RunListing,
     repairs: list[int],
+    sessions: Mapping[int, SessionCheck],
     progress: Callable[[Tick], None],
     clock: Clock,
     stop: threading.Event | None,
@@ -212,7 +262,7 @@ def _run_pool(
     # The run listing and the workflow check are read once for every plan; each plan's issue is
     # still read afresh right before its dispatch (a plan another trigger made pending meanwhile
     # is not dispatched again) and re-read before its write.
-    reads = SideReads(runs, read_preflight(gh, learn.workflow, learn.ref))
+    reads = SideReads(runs, read_preflight(gh, learn.workflow, learn.ref), sessions)
     plans = _Plans(
         gh, learn, reads, options.plan_deadline, progress, _Tally(len(base.planned) + len(repairs))
     )

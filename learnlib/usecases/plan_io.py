@@ -9,7 +9,7 @@ Every header write re-reads the body and computes the new one from that fresh bo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from learnlib.gh.issues import edit_issue_body, read_issue_body, view_issue
 from learnlib.gh.repos import default_branch
@@ -20,6 +20,7 @@ from learnlib.rules import plan_header
 from learnlib.rules.failure import Failure
 from learnlib.rules.learn_state import BodyTooLong
 from learnlib.rules.records import Issue, WorkflowRun
+from learnlib.rules.session import SessionCheck
 from learnlib.rules.workflow_check import (
     DISTINCT_INPUT,
     UnreadableWorkflow,
@@ -42,6 +43,10 @@ class RunListing:
     runs: tuple[WorkflowRun, ...] = ()
     complete: bool = False
     warning: str | None = None
+    # what learn-backlog read beyond the newest runs: named runs found deeper or by id, and the
+    # ones GitHub answered 404 for (the trigger then asks for none of them again)
+    known: Mapping[int, WorkflowRun] = field(default_factory=dict)
+    gone: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class SideReads:
 
     listing: RunListing
     preflight: Preflight
+    # session artifact verdicts by implementation run id, read once by learn-backlog
+    sessions: Mapping[int, SessionCheck] = field(default_factory=dict)
 
 
 def read_issue(gh: GitHubCli, issue_number: int) -> Issue:

@@ -1,28 +1,37 @@
-"""Where every plan stands: one issue listing, one run listing, and the trigger's own decision.
+"""Where every plan stands: every plan listed, the runs their decisions need, and the trigger's
+own decision.
 
-No request per plan: the plans come from `gh issue list` (bodies included), the runs from one
-listing of the learn workflow (the same listing size the trigger decides from), and each plan's
-action is :func:`learnlib.rules.decision.decide`'s, so the table says exactly what the trigger
-would do.
+No request per plan: the plans come from REST's issue list, a hundred a request with bodies (no
+search, so no 1,000-result cap), the runs from the learn workflow's dispatch runs paged back as far
+as the oldest run a listed plan names, plus a lookup by id of each pending plan's named run that is
+still missing (learnlib.usecases.lookups). Each plan is decided over what its own trigger would
+see (the newest page and its named run), so the table says exactly what the trigger would do.
+A listing that stopped short (the limit, a page that failed) says so: ``complete`` and ``why``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import get_args
 
 from learnlib import defaults
-from learnlib.gh.issues import list_issues, view_issue
+from learnlib.gh.issues import view_issue
 from learnlib.gh.runner import GhError, GitHubCli
-from learnlib.gh.runs import DECISION_RUN_LIMIT, list_runs
 from learnlib.rules import plan_header
 from learnlib.rules.decision import Action, Decision, decide, plan_runs, run_id_of
 from learnlib.rules.failure import Failure
 from learnlib.rules.records import Issue, WorkflowRun
+from learnlib.rules.session import SessionCheck
 from learnlib.usecases.failures import issue_read_failure
+from learnlib.usecases.lookups import (
+    NamedRun,
+    PlanListing,
+    named_run,
+    read_plans,
+    read_sessions,
+)
 
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -36,6 +45,7 @@ class PlanStatus:
     learn_run_id: str | None
     run: WorkflowRun | None
     decision: Decision
+    session: SessionCheck | None = None  # the session artifact's verdict, when it was read
 
     @property
     def action(self) -> Action:
@@ -58,6 +68,9 @@ class PlanStatus:
 class StatusReport:
     plans: tuple[PlanStatus, ...]
     runs_listed: int
+    complete: bool = True  # every labelled plan was listed
+    why: tuple[str, ...] = ()  # why the listing stopped short (plans or runs)
+    requests: int = 0
 
     @property
     def counts(self) -> Mapping[str, int]:
@@ -66,28 +79,34 @@ class StatusReport:
 
 
 @dataclass(frozen=True)
-class PlanListing:
-    """One read of the plans and of the learn workflow's runs."""
+class Rules:
+    """The decision's settings for every row."""
 
-    issues: tuple[Issue, ...]
-    runs: tuple[WorkflowRun, ...]
-    complete: bool  # the run listing is the whole history (fewer runs than asked for)
+    label: str
+    max_failed_runs: int = defaults.MAX_FAILED_RUNS
+    sessions: Mapping[int, SessionCheck] = field(default_factory=dict)  # by issue number
 
 
 def read_plan_listing(
     gh: GitHubCli, *, label: str, workflow: str, state: str, limit: int
 ) -> PlanListing:
-    """`gh issue list` and `gh run list` side by side: a few requests for hundreds of plans."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        runs_future = pool.submit(list_runs, gh, workflow, limit=DECISION_RUN_LIMIT)
-        issues = list_issues(gh, label=label, state=state, limit=limit)
-        runs = runs_future.result()
-    return PlanListing(tuple(issues), tuple(runs), complete=len(runs) < DECISION_RUN_LIMIT)
+    """Every plan (up to ``limit``) and the runs their decisions need."""
+    return read_plans(gh, label=label, workflow=workflow, state=state, limit=limit)
 
 
-def plan_status(issue: Issue, listing: PlanListing, *, label: str) -> PlanStatus:
+def plan_status(issue: Issue, listing: PlanListing, rules: Rules) -> PlanStatus:
     """One plan's row: its header's learn fields, its run, and what the trigger would do."""
-    decision = decide(issue, listing.runs, label=label, complete=listing.complete)
+    runs = listing.runs_for(issue)
+    session = rules.sessions.get(issue.number)
+    decision = decide(
+        issue,
+        runs,
+        label=rules.label,
+        complete=listing.runs_complete,
+        gone=listing.gone,
+        session=session,
+        max_failed_runs=rules.max_failed_runs,
+    )
     try:
         header: Mapping[str, object] = plan_header.read_header(issue.body)
     except plan_header.PlanHeaderError:
@@ -96,7 +115,7 @@ def plan_status(issue: Issue, listing: PlanListing, *, label: str) -> PlanStatus
     run = decision.run
     if run is None:  # the run the header names, else the plan's newest
         named = run_id_of(run_id)
-        mine = plan_runs(listing.runs, issue.number, named)
+        mine = plan_runs(runs, issue.number, named)
         run = next((r for r in mine if r.id == named), mine[0] if mine else None)
     return PlanStatus(
         issue_number=issue.number,
@@ -106,6 +125,7 @@ def plan_status(issue: Issue, listing: PlanListing, *, label: str) -> PlanStatus
         learn_run_id=None if plan_header.is_empty(run_id) else str(run_id),
         run=run,
         decision=decision,
+        session=session,
     )
 
 
@@ -117,34 +137,59 @@ def survey_plans(
     state: str = defaults.STATUS_STATE,
     limit: int = defaults.STATUS_LIMIT,
     issues: Sequence[int] = (),
+    max_failed_runs: int = defaults.MAX_FAILED_RUNS,
+    check_session_artifact: bool = defaults.CHECK_SESSION_ARTIFACT,
 ) -> StatusReport:
-    """Every plan of the listing (or only ``issues``), newest first as gh lists them.
+    """Every plan of the listing (or only ``issues``), newest first as GitHub lists them.
 
     An issue asked for by number that the listing does not hold (another state, no label, past
     the limit) is read on its own, so it gets the trigger's answer too (not a plan, not found...).
+    Plans asked for by number also get their session artifact checked (a request each, for a
+    remote-only session), as their trigger would; a whole listing does not (one request a plan).
     """
     listing = read_plan_listing(gh, label=label, workflow=workflow, state=state, limit=limit)
+    rules = Rules(label, max_failed_runs)
     if not issues:
-        return StatusReport(
-            tuple(plan_status(issue, listing, label=label) for issue in listing.issues),
-            len(listing.runs),
-        )
+        rows = [plan_status(issue, listing, rules) for issue in listing.issues]
+        return _report(rows, listing)
     by_number = {issue.number: issue for issue in listing.issues}
+    chosen: list[Issue | PlanStatus] = []
+    for number in _unique(issues):
+        issue = by_number.get(number) or _read_one(gh, number, listing)
+        if isinstance(issue, tuple):
+            issue, named = issue
+            listing = listing.learnt(named.runs, named.gone)
+        chosen.append(issue)
+    found = [issue for issue in chosen if isinstance(issue, Issue)]
+    if check_session_artifact:
+        rules = Rules(label, max_failed_runs, read_sessions(gh, found))
     rows = [
-        plan_status(by_number[n], listing, label=label)
-        if n in by_number
-        else _read_one(gh, n, listing, label=label)
-        for n in _unique(issues)
+        plan_status(issue, listing, rules) if isinstance(issue, Issue) else issue
+        for issue in chosen
     ]
-    return StatusReport(tuple(rows), len(listing.runs))
+    return _report(rows, listing)
 
 
-def _read_one(gh: GitHubCli, number: int, listing: PlanListing, *, label: str) -> PlanStatus:
+def _report(rows: Iterable[PlanStatus], listing: PlanListing) -> StatusReport:
+    return StatusReport(
+        tuple(rows),
+        len(listing.by_id),
+        complete=listing.complete,
+        why=listing.why,
+        requests=listing.requests,
+    )
+
+
+def _read_one(
+    gh: GitHubCli, number: int, listing: PlanListing
+) -> tuple[Issue, NamedRun] | PlanStatus:
+    """An issue the listing does not hold, read on its own, and its named run looked up."""
     try:
         issue = view_issue(gh, number)
     except GhError as error:
         return _unreadable(number, issue_read_failure(error, number))
-    return plan_status(issue, listing, label=label)
+    known = (*listing.recent, *listing.by_id.values())
+    return issue, named_run(gh, issue, known, gone=listing.gone)
 
 
 def _unreadable(number: int, failure: Failure) -> PlanStatus:

@@ -34,6 +34,7 @@ from learnlib.rules.learn_state import (
     with_run_id,
 )
 from learnlib.rules.records import Dispatch, Issue, WorkflowRun
+from learnlib.rules.session import SessionCheck, remote_session_run
 from learnlib.rules.workflow_check import DISTINCT_INPUT, WorkflowCheck
 from learnlib.timing import Progress, silent
 from learnlib.timing.run_discovery import Match, RunQuery, discover
@@ -44,6 +45,7 @@ from learnlib.usecases.failures import (
     failed,
     header_failure,
 )
+from learnlib.usecases.lookups import NamedRun, named_run, read_session
 from learnlib.usecases.plan_io import (
     Plan,
     Preflight,
@@ -72,6 +74,9 @@ class LearnOptions:
     dispatch_confirm_timeout: float = defaults.DISPATCH_CONFIRM_TIMEOUT
     dispatch_attempts: int = defaults.DISPATCH_ATTEMPTS
     clock_skew: float = defaults.CLOCK_SKEW
+    max_failed_runs: int = defaults.MAX_FAILED_RUNS
+    check_session_artifact: bool = defaults.CHECK_SESSION_ARTIFACT
+    run_gone_recheck: float = defaults.RUN_GONE_RECHECK
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class _Read:
     preflight: Future[Preflight]
     options: LearnOptions  # with the default branch looked up as its ref
     decision: Decision
+    warnings: tuple[str, ...] = ()
 
 
 def trigger_plan(
@@ -118,7 +124,7 @@ def trigger_plan(
         return failed(base, refusal.failure)
     decision = read.decision
     base = replace(base, action=decision.action)
-    warnings = () if read.listing.warning is None else (read.listing.warning,)
+    warnings = read.warnings
     if decision.action == "refuse":
         refused = Failure(decision.reason, decision.error_type or "refused", decision.detail)
         return failed(replace(base, warnings=warnings), refused)
@@ -148,8 +154,10 @@ def _done(value: T) -> Future[T]:
 def _read_and_decide(
     gh: GitHubCli, issue_number: int, options: LearnOptions, reads: SideReads | None
 ) -> _Read:
-    """The issue, read beside the default branch and the side reads; then the decision."""
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    """The issue, read beside the default branch and the side reads; the session artifact's
+    read started the moment the issue is known; the named run asked for by id when the listing
+    lacks it; then the decision."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
         ref = pool.submit(default_branch_or_none, gh) if options.ref is None else None
         if reads is None:
             listing = pool.submit(read_run_listing, gh, options.workflow)
@@ -157,13 +165,51 @@ def _read_and_decide(
         else:
             listing, preflight = _done(reads.listing), _done(reads.preflight)
         issue = read_issue(gh, issue_number)
+        session = pool.submit(_session_of, gh, issue, options, reads)
         if ref is not None:
             options = replace(options, ref=ref.result())
         runs = listing.result()
+        named = _named_of(gh, issue, runs, options)
+        check = session.result()
+    listed = {run.id for run in runs.runs}
     decision = decide(
-        issue, runs.runs, label=options.label, force=options.force, complete=runs.complete
+        issue,
+        (*runs.runs, *(run for run in named.runs if run.id not in listed)),
+        label=options.label,
+        force=options.force,
+        complete=runs.complete,
+        gone=runs.gone | named.gone,
+        session=check,
+        max_failed_runs=options.max_failed_runs,
     )
-    return _Read(issue, runs, preflight, options, decision)
+    unread = check.detail if check is not None and check.verdict == "unreadable" else None
+    warnings = tuple(w for w in (runs.warning, named.warning, unread) if w)
+    return _Read(issue, runs, preflight, options, decision, warnings)
+
+
+def _session_of(
+    gh: GitHubCli, issue: Issue, options: LearnOptions, reads: SideReads | None
+) -> SessionCheck | None:
+    """The session artifact's verdict for a plan whose session data is remote only (None: no
+    read needed, or the check is off); learn-backlog hands in what it read already."""
+    if not options.check_session_artifact:
+        return None
+    try:
+        header = plan_header.read_header(issue.body)
+    except plan_header.PlanHeaderError:
+        return None  # the decision refuses the header itself
+    run_id = remote_session_run(header)
+    if run_id is None:
+        return None
+    if reads is not None and run_id in reads.sessions:
+        return reads.sessions[run_id]
+    return read_session(gh, header)
+
+
+def _named_of(gh: GitHubCli, issue: Issue, runs: RunListing, options: LearnOptions) -> NamedRun:
+    """A pending plan's named run: from what a caller read already, else asked for by id."""
+    listed = (*runs.runs, *runs.known.values())
+    return named_run(gh, issue, listed, recheck_after=options.run_gone_recheck, gone=runs.gone)
 
 
 def _dispatch(

@@ -45,6 +45,13 @@ Some prose.
 """
 
 RUN_LIST = ("gh", "run", "list", "--workflow")
+SESSION_RUN = 21203500990  # PLAN_BODY's last_remote_impl_run_id
+LIVE_SESSION = {
+    "id": 1,
+    "name": "session-abc",
+    "expired": False,
+    "expires_at": "2099-01-01T00:00:00Z",
+}
 # A learn workflow that takes the trigger's dispatch (no distinct_id: the dispatch argv is fixed).
 LEARN_WORKFLOW = """name: Learn
 run-name: "Learn #${{ inputs.issue_number }}"
@@ -183,8 +190,45 @@ class FakeGh:
             may_not_be_called(self.fp, run_list)
             may_not_be_called(self.fp, api)
 
+    def session_artifacts(
+        self,
+        artifacts: list[dict[str, Any]] | None = None,
+        *,
+        run_id: int = SESSION_RUN,
+        repos: tuple[str, ...] = ("{owner}/{repo}", "o/r"),
+        stderr: str = "",
+        occurrences: int = 10,
+        optional: bool = False,
+    ) -> None:
+        """The artifacts of PLAN_BODY's implementation run (default: a live session artifact),
+        read before a dispatch of a plan whose session data is remote only; ``stderr``: fails."""
+        items = [LIVE_SESSION] if artifacts is None else artifacts
+        for repo in repos:
+            argv = ["gh", "api", f"repos/{repo}/actions/runs/{run_id}/artifacts?per_page=100"]
+            register_first(
+                self.fp,
+                argv,
+                stdout="" if stderr else gh_json({"total_count": len(items), "artifacts": items}),
+                stderr=stderr,
+                returncode=1 if stderr else 0,
+                occurrences=occurrences,
+            )
+            if optional or len(repos) > 1:
+                may_not_be_called(self.fp, argv)
+
     def count(self, *argv: str) -> int:
         return int(self.fp.call_count(["gh", *argv]))
+
+
+def register_first(fp: Any, argv: list[Any], **answer: Any) -> None:
+    """Register ``argv`` ahead of every earlier registration (pytest-subprocess answers with the
+    first that matches, and gh_fake's `gh api ANY` would otherwise answer every REST read)."""
+    fp.register(argv, **answer)
+    items = list(fp.definitions.items())
+    mine = [item for item in items if list(item[0].command) == list(argv)]  # not ANY's match
+    fp.definitions.clear()
+    for command, processes in [*mine, *(item for item in items if item not in mine)]:
+        fp.definitions[command] = processes
 
 
 def may_not_be_called(fp: Any, argv: list[Any]) -> None:
@@ -275,6 +319,7 @@ def gh_fake(fp: Any, request: pytest.FixtureRequest) -> Iterator[FakeGh]:
     optional = optional_fakes(request)
     fake = FakeGh(fp)
     fake.repo_view(optional="repo_view" in optional)
+    fake.session_artifacts(optional=True)  # registered before side_reads' `gh api ANY`
     fake.side_reads(optional="side_reads" in optional)
     yield fake
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from learnlib.gh.issues import ISSUE_FIELDS
-from learnlib.gh.runs import DECISION_RUN_LIMIT, RUN_FIELDS
 from learnlib.rules import plan_header
-from tests.gh_outputs import gh_json, issue_view_output, run_list_output, run_output
-from tests.unit.conftest import PLAN_BODY
+from tests.gh_outputs import gh_json, issue_view_output, run_output
+from tests.unit.conftest import PLAN_BODY, FakeGh, register_first
 
 NO_SESSION = PLAN_BODY.replace("last_remote_impl_run_id: '21203500990'", "last_remote_impl_run_id:")
 
@@ -33,6 +31,38 @@ def learn_run(run_id: int, number: int, status: str = "completed", conclusion: s
     )
 
 
+def rest_issue(listed: Any) -> dict[str, Any]:
+    """An issue as REST's issue list gives it, from its `gh issue view --json` form."""
+    return {
+        "number": listed["number"],
+        "title": listed["title"],
+        "body": listed["body"],
+        "labels": [{"name": label["name"], "id": 1} for label in listed["labels"]],
+        "state": listed["state"].lower(),
+        "html_url": listed["url"],
+    }
+
+
+def rest_run(run: Any) -> dict[str, Any]:
+    """A run as REST's run list gives it, from its `gh run list --json` form."""
+    return {
+        "id": run["databaseId"],
+        "html_url": run["url"],
+        "created_at": run["createdAt"],
+        "status": run["status"],
+        "conclusion": run["conclusion"] or None,
+        "event": run["event"],
+        "display_title": run["displayTitle"],
+    }
+
+
+ISSUES = "repos/{{owner}}/{{repo}}/issues?labels=erk-plan&state={state}&per_page=100&page={page}"
+RUNS = (
+    "repos/{owner}/{repo}/actions/workflows/learn-async.yml/runs"
+    "?event=workflow_dispatch&per_page=100&page=1"
+)
+
+
 def register_listing(
     fp: Any,
     issues: list[Any],
@@ -42,38 +72,18 @@ def register_listing(
     limit: int = 500,
     occurrences: int = 1,
 ) -> None:
-    fp.register(
-        [
-            "gh",
-            "issue",
-            "list",
-            "--label",
-            "erk-plan",
-            "--state",
-            state,
-            "--limit",
-            str(limit),
-            "--json",
-            ISSUE_FIELDS,
-        ],
-        stdout=gh_json(issues),
+    """The plans (fewer than 100: one page) and the learn workflow's dispatch runs (one page),
+    as learn-status and learn-backlog read them; the plans' live session artifacts."""
+    assert len(issues) < 100 and len(runs) < 100 and limit > 0
+    register_first(
+        fp,
+        ["gh", "api", ISSUES.format(state=state, page=1)],
+        stdout=gh_json([rest_issue(issue) for issue in issues]),
         occurrences=occurrences,
     )
-    fp.register(
-        [
-            "gh",
-            "run",
-            "list",
-            "--workflow",
-            "learn-async.yml",
-            "--json",
-            RUN_FIELDS,
-            "--limit",
-            str(DECISION_RUN_LIMIT),
-        ],
-        stdout=run_list_output(runs),
-        occurrences=occurrences,
-    )
+    answer = {"total_count": len(runs), "workflow_runs": [rest_run(run) for run in runs]}
+    register_first(fp, ["gh", "api", RUNS], stdout=gh_json(answer), occurrences=occurrences)
+    FakeGh(fp).session_artifacts(optional=True, occurrences=50)
 
 
 def mixed_plans() -> tuple[list[Any], list[Any]]:

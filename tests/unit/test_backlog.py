@@ -202,7 +202,16 @@ def test_task_prints_the_contract_json_and_exits_1_when_a_plan_failed(
     code, payload, err = run_task(capsys, "learn-backlog", "--rate", "0")
 
     assert code == 1 and payload["success"] is False
-    assert set(payload) == {"success", "plans_listed", "dispatched", "skipped", "failed", "results"}
+    assert set(payload) == {
+        "success",
+        "plans_listed",
+        "dispatched",
+        "skipped",
+        "failed",
+        "results",
+        "complete",
+    }
+    assert payload["complete"] is True
     assert sorted(payload["dispatched"]) == [1, 3]
     assert payload["failed"] == [
         {"issue_number": 2, "error_type": "issue_not_found", "detail": "gone"}

@@ -12,7 +12,7 @@ import pytest
 from learnlib.gh.runner import GitHubCli
 from learnlib.rules import plan_header
 from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
-from tests.gh_outputs import NOT_FOUND_STDERR, run_output
+from tests.gh_outputs import NOT_FOUND_STDERR, gh_json, rest_run_output, run_output
 from tests.unit.conftest import LEARN_WORKFLOW, PLAN_BODY, FakeGh, optional_fakes, tripwires
 
 ISSUE = 5406
@@ -31,6 +31,7 @@ def gh_fake(fp: Any, request: pytest.FixtureRequest) -> FakeGh:
     """conftest's fake without its default side reads: each test registers its own."""
     fake = FakeGh(fp)
     fake.repo_view(optional="repo_view" in optional_fakes(request))
+    fake.session_artifacts(optional=True)  # PLAN_BODY's session is remote only: a live one
     return fake
 
 
@@ -428,12 +429,17 @@ def test_not_started_is_dispatched(gh: GitHubCli, gh_fake: FakeGh) -> None:
     ]
 
 
-def test_pending_plan_without_a_run_to_be_found_reports_its_recorded_run(
+def test_pending_plan_whose_run_cannot_be_looked_up_reports_its_recorded_run(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:
     body = PLAN_BODY.replace("learn_status: null", "learn_status: pending\nlearn_run_id: '31'")
     gh_fake.issue_view(ISSUE, body=body, url="https://github.com/o/r/issues/5406")
     sides(gh_fake, [run_output(40, now_iso(), display_title="Learn #1")] * 100)
+    gh_fake.fp.register(
+        ["gh", "api", "repos/{owner}/{repo}/actions/runs/31"],
+        stderr="HTTP 403: Resource not accessible by integration (https://x)\n",
+        returncode=1,
+    )
     permissive(gh_fake)
 
     result = run(gh)
@@ -441,6 +447,7 @@ def test_pending_plan_without_a_run_to_be_found_reports_its_recorded_run(
     assert (result.workflow_triggered, result.run_id) == (False, 31)
     assert result.workflow_run_url == "https://github.com/o/r/actions/runs/31"
     assert "--force" in (result.reason or "") and dispatches(gh_fake) == 0
+    assert any("could not look up run 31" in warning for warning in result.warnings)
 
 
 def test_pending_plan_whose_run_failed_is_dispatched_again_without_force(
@@ -490,6 +497,11 @@ def test_force_dispatches_a_pending_plan_again(gh: GitHubCli, gh_fake: FakeGh) -
     body = PLAN_BODY.replace("learn_status: null", "learn_status: pending\nlearn_run_id: '1'")
     gh_fake.issue_view(ISSUE, body=body)
     sides(gh_fake)
+    # its run is not listed: asked for by id (a run still in progress would stop even --force)
+    gh_fake.fp.register(
+        ["gh", "api", "repos/{owner}/{repo}/actions/runs/1"],
+        stdout=gh_json(rest_run_output(1, conclusion="success")),
+    )
     gh_fake.workflow_run(ISSUE, stdout="https://github.com/o/r/actions/runs/2\n")
     gh_fake.issue_body(ISSUE, body)
     gh_fake.issue_edit(ISSUE)

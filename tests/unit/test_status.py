@@ -17,6 +17,8 @@ from learnlib.usecases.status import read_plan_listing, survey_plans
 from tests.gh_outputs import issue_view_output
 from tests.unit.conftest import run_task
 from tests.unit.status_fakes import (
+    ISSUES,
+    RUNS,
     body,
     listed_issue,
     mixed_plans,
@@ -61,7 +63,13 @@ def test_status_agrees_with_decide_on_the_same_listing(fp: Any, gh: GitHubCli) -
     )
     result = report(fp, gh)
     for plan, issue in zip(result.plans, listing.issues, strict=True):
-        expected = decide(issue, listing.runs, label="erk-plan", complete=listing.complete)
+        expected = decide(
+            issue,
+            listing.runs_for(issue),
+            label="erk-plan",
+            complete=listing.runs_complete,
+            gone=listing.gone,
+        )
         assert plan.decision == expected
 
 
@@ -157,11 +165,11 @@ def test_bad_options_are_usage_errors_and_ask_gh_nothing(
 
 def test_a_failed_listing_is_one_json_error(fp: Any, capsys: pytest.CaptureFixture[str]) -> None:
     fp.register(
-        ["gh", "issue", "list", fp.any()],
+        ["gh", "api", ISSUES.format(state="open", page=1)],
         stderr="HTTP 403: Resource not accessible by integration",
         returncode=1,
     )
-    fp.register(["gh", "run", "list", fp.any()], stdout="[]\n")
+    fp.register(["gh", "api", RUNS], stdout='{"total_count": 0, "workflow_runs": []}\n')
 
     code, payload, err = run_task(capsys, "learn-status")
 

@@ -1032,10 +1032,8 @@ def test_outside_a_github_checkout_the_error_names_repo(
 def test_outside_a_github_checkout_a_listing_names_repo(
     capsys: pytest.CaptureFixture[str], fp: Any, stderr: str
 ) -> None:
-    from learnlib.gh.issues import ISSUE_FIELDS
-
-    listing = ["gh", "issue", "list", "--label", "erk-plan", "--state", "open", "--limit", "500"]
-    fp.register([*listing, "--json", ISSUE_FIELDS], stderr=stderr + "\n", returncode=1)
+    listing = "repos/{owner}/{repo}/issues?labels=erk-plan&state=open&per_page=100&page=1"
+    fp.register(["gh", "api", listing], stderr=stderr + "\n", returncode=1)
     fp.register(["gh", fp.any()], stdout="[]\n", occurrences=5)  # the runs, read beside
     from tests.unit.conftest import may_not_be_called
 
