@@ -294,8 +294,8 @@ def _dispatch(call: Call) -> Reply:
     core.run_dispatch_edits(repo)
     run = create_run(core, repo, wf, _run_name(wf, inputs), branch=branch, inputs=inputs)
     run.visible_at = time.time() + core.run_delay
-    if core.finish_after is not None:
-        core.schedule(run, time.time(), core.finish_after, core.finish_conclusion)
+    if core.state.runs.after is not None:
+        core.schedule(run, time.time(), core.state.runs.after, core.state.runs.conclusion)
     call.core.dispatches.append(
         DispatchRecord(repo.full_name, wf.file_name, wf.id, ref, dict(inputs), time.time(), run.id)
     )
@@ -381,5 +381,4 @@ def handle(
     repo = core.repo(f"{unquote(params['owner'])}/{unquote(params['name'])}")
     if repo is None:
         raise ApiError(404, "Not Found")
-    core.settle(repo)
     return route.handler(Call(core, repo, path, params, parse_qs(query), body))

@@ -134,14 +134,17 @@ class Run:
     def from_dict(cls, data: dict[str, Any]) -> Run:
         return cls(**{**data, "artifacts": [Artifact(**a) for a in data.get("artifacts", [])]})
 
-    def settle(self, now: float) -> None:
-        """Move a scheduled run on to where it is at ``now`` (evaluated lazily, on every read)."""
+    def settle(self, now: float) -> bool:
+        """Move a scheduled run on to where it is at ``now`` (evaluated lazily, on every read);
+        True when it changed."""
+        before = (self.status, self.start_at, self.finish_at)
         if self.start_at is not None and now >= self.start_at and self.status == "queued":
             self.status, self.updated_at = "in_progress", iso_time(self.start_at)
             self.start_at = None
         if self.finish_at is not None and now >= self.finish_at:
             self.status, self.conclusion = "completed", self.finish_conclusion
             self.updated_at, self.start_at, self.finish_at = iso_time(self.finish_at), None, None
+        return (self.status, self.start_at, self.finish_at) != before
 
 
 @dataclass
@@ -218,17 +221,28 @@ class Repo:
 
 
 @dataclass
+class LearnRuns:
+    """How dispatched runs move on by themselves: queued, in_progress after ``after / 2``
+    seconds, completed with ``conclusion`` after ``after`` (None: they stay queued)."""
+
+    after: float | None = None
+    conclusion: str = "success"
+
+
+@dataclass
 class SandboxState:
     repos: list[Repo] = field(default_factory=list)
+    runs: LearnRuns = field(default_factory=LearnRuns)
 
     def repo(self, full_name: str) -> Repo | None:
         key = full_name.lower()
         return next((r for r in self.repos if r.full_name.lower() == key), None)
 
     def to_json(self) -> str:
-        return json.dumps({"repos": [asdict(r) for r in self.repos]}, indent=2, ensure_ascii=False)
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> SandboxState:
         data = json.loads(text)
-        return cls([Repo.from_dict(r) for r in data.get("repos", [])])
+        repos = [Repo.from_dict(r) for r in data.get("repos", [])]
+        return cls(repos, LearnRuns(**data.get("runs", {})))
