@@ -16,7 +16,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from learnlib.sandbox.core import API_URL, WEB_URL, ApiError, BranchDeletion, Core, DispatchRecord
-from learnlib.sandbox.shapes import artifact_json, issue_json, repo_url, run_json, workflow_json
+from learnlib.sandbox.shapes import (
+    artifact_json,
+    issue_json,
+    job_json,
+    repo_url,
+    run_json,
+    workflow_json,
+)
 from learnlib.sandbox.state import Issue, PullRequest, Repo, Run, Workflow, iso_now
 
 _INPUT_EXPR = re.compile(r"\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}")
@@ -179,6 +186,15 @@ def _artifacts(call: Call) -> Reply:
     found = [a for a in run.artifacts if name in (None, a.name)]
     found.sort(key=lambda a: a.id, reverse=True)
     return _paged(call, found, lambda a: artifact_json(call.repo, run, a, now), "artifacts")
+
+
+def _jobs(call: Call) -> Reply:
+    run = _run_of(call)
+    return _paged(call, [run], lambda r: job_json(call.repo, r), "jobs")
+
+
+def _annotations(_call: Call) -> Reply:
+    return Reply(200, [])  # the sandbox's jobs leave no annotations
 
 
 def _issues(call: Call) -> Reply:
@@ -360,6 +376,8 @@ ROUTES = [  # method, path after /repos/OWNER/NAME, endpoint, handler
     Route("GET", r"/actions/runs/(?P<run_id>\d+)", "run_view", _get_run),
     Route("DELETE", r"/actions/runs/(?P<run_id>\d+)", "run_delete", _delete_run),
     Route("GET", r"/actions/runs/(?P<run_id>\d+)/artifacts", "artifact_list", _artifacts),
+    Route("GET", r"/actions/runs/(?P<run_id>\d+)/jobs", "run_jobs", _jobs),
+    Route("GET", r"/check-runs/(?P<job_id>\d+)/annotations", "run_jobs", _annotations),
     Route("GET", r"/issues", "issue_list", _issues),
     Route("DELETE", r"/git/refs/(?P<ref>.+)", "branch_delete", _delete_branch),
     Route("GET", r"/contents/(?P<path>.+)", "contents_get", _contents),

@@ -96,12 +96,14 @@ def test_type_introspection_answers_from_the_sdl() -> None:
     result = run(
         '{ PullRequest: __type(name: "PullRequest") { fields(includeDeprecated: true) { name } }'
         ' WorkflowRun: __type(name: "WorkflowRun") { name }'
+        ' Discussion: __type(name: "Discussion") { name }'
         ' SearchType: __type(name: "SearchType") { enumValues(includeDeprecated: true) { name } } }'
     )["data"]
     assert {"isInMergeQueue", "headRefOid", "mergeStateStatus"} <= {
         f["name"] for f in result["PullRequest"]["fields"]
     }
-    assert result["WorkflowRun"] is None
+    assert result["WorkflowRun"] == {"name": "WorkflowRun"}  # gh pr view asks for it
+    assert result["Discussion"] is None  # not in the SDL
     assert [v["name"] for v in result["SearchType"]["enumValues"]] == [
         "DISCUSSION",
         "ISSUE",
