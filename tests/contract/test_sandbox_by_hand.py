@@ -79,3 +79,28 @@ def test_the_command_gets_the_environment_the_shell_keeps_its_own(tmp_path: Path
     missing = by_hand(tmp_path, "no-such-command-here")
     assert missing.returncode == 127
     assert json.loads(missing.stdout)["error_type"] == "command_not_found"
+
+
+def test_a_shell_pointed_at_the_sandbox(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [LEARNLIB, "sandbox", "--shell"],
+        cwd=tmp_path,
+        env=os.environ | {"SHELL": "/bin/sh"},
+        input="echo $GH_HOST $GH_REPO\ngh issue view 5406 --json number -q .number\nexit 3\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.split() == ["github.localhost", "learnlib-demo/plans", "5406"]
+    assert "`exit` stops it" in done.stderr
+    both = subprocess.run(
+        [LEARNLIB, "sandbox", "--shell", "--", "true"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert both.returncode == 2 and json.loads(both.stdout)["error_type"] == "invalid_option"
