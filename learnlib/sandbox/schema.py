@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from learnlib.sandbox import SandboxUnavailable
 from learnlib.sandbox.core import WEB_URL, Core, MergeRecord
@@ -59,32 +59,31 @@ _MAX_PAGE = 100
 SEARCH_CAP = 1000
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """An issue or a pull request, with the repository it belongs to."""
 
     repo: Repo
     value: Issue | PullRequest
 
 
-@dataclass(frozen=True)
-class Owner:
+class Owner(NamedTuple):
     login: str
     kind: str = "User"  # or "Organization"
 
 
 @dataclass(frozen=True)
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@dataclass(frozen=True)
 class Page:
+    """One page of a connection; it is its own ``pageInfo`` too."""
+
     nodes: list[Any]
     total_count: int
-    page_info: PageInfo
+    has_next_page: bool = False
+    end_cursor: str | None = None
     unbounded: str = ""  # the connection's name when asked without first or last
+
+    @property
+    def page_info(self) -> Page:
+        return self
 
     @property
     def issue_count(self) -> int:
@@ -121,7 +120,7 @@ def _page(connection: str, items: list[Any], args: dict[str, Any], *, search: bo
         items = items[:SEARCH_CAP]
     first, last, after, before = (args.get(k) for k in ("first", "last", "after", "before"))
     if first is None and last is None:  # GitHub counts, but lists nothing, without them
-        return Page([], total, PageInfo(False, None), unbounded=connection)
+        return Page([], total, unbounded=connection)
     for name, size in (("first", first), ("last", last)):
         if size is not None and not 0 <= size <= _MAX_PAGE:
             raise _error(
@@ -138,7 +137,7 @@ def _page(connection: str, items: list[Any], args: dict[str, Any], *, search: bo
     if last is not None:
         start = max(start, end - last)
     nodes = items[start:end]
-    return Page(nodes, total, PageInfo(end < len(items), _cursor(end - 1) if nodes else None))
+    return Page(nodes, total, end < len(items), _cursor(end - 1) if nodes else None)
 
 
 def _ordered(items: list[Item], order: dict[str, str] | None) -> list[Item]:
@@ -457,7 +456,7 @@ def _blank(info: GraphQLResolveInfo[Core]) -> Any:
     if is_list_type(inner):
         return []
     if name.endswith("Connection"):
-        return Page([], 0, PageInfo(False, None))
+        return Page([], 0)
     return _BLANKS[name]()
 
 

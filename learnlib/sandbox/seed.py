@@ -41,6 +41,7 @@ from learnlib.sandbox.state import (
 )
 from learnlib.sandbox.texts import (
     DEMO_REPO,
+    HEADER_OPEN,
     IMPL_WORKFLOW,
     IMPL_YAML,
     LEARN_WORKFLOW,
@@ -105,14 +106,7 @@ _BODY_5408 = (
 )
 
 _BODY_5409 = (
-    "<!-- WARNING: Machine-generated. Manual edits may break erk tooling. -->\n"
-    "<!-- erk:metadata-block:plan-header -->\n"
-    "<details>\n"
-    "<summary><code>plan-header</code></summary>\n"
-    "\n"
-    "```yaml\n"
-    "\n"
-    "schema_version: '2'\n"
+    HEADER_OPEN + "schema_version: '2'\n"
     "created_at: '2026-01-23T15:45:00+00:00\n"
     "created_by: [someone\n"
     "last_remote_impl_run_id: '21203500995'\n"

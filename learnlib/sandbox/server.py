@@ -18,7 +18,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from learnlib.sandbox import rest
@@ -41,6 +41,20 @@ from learnlib.sandbox.seed import DEMO_REPO, demo_state
 from learnlib.sandbox.state import Issue, LearnRuns, Repo, Run, SandboxState, Workflow
 
 _DOCS = "https://docs.github.com/rest"
+_R = TypeVar("_R")
+
+
+class _Records(Generic[_R]):
+    """A read-only attribute: a copy of the core's list of the same name, under its lock."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, sandbox: SandboxGitHub, owner: type | None = None) -> list[_R]:
+        with sandbox.core.lock:
+            return list(getattr(sandbox.core, self.name))
+
+
 _GRAPHQL_OPERATIONS = {
     "IssueByNumber": "issue_view",
     "RepositoryInfo": "repo_info",
@@ -325,30 +339,12 @@ class SandboxGitHub:
             raise KeyError(f"no repository {full_name}")
         return found
 
-    @property
-    def requests(self) -> list[RequestRecord]:
-        with self.core.lock:
-            return list(self.core.requests)
-
-    @property
-    def dispatches(self) -> list[DispatchRecord]:
-        with self.core.lock:
-            return list(self.core.dispatches)
-
-    @property
-    def edits(self) -> list[EditRecord]:
-        with self.core.lock:
-            return list(self.core.edits)
-
-    @property
-    def merges(self) -> list[MergeRecord]:
-        with self.core.lock:
-            return list(self.core.merges)
-
-    @property
-    def branch_deletions(self) -> list[BranchDeletion]:
-        with self.core.lock:
-            return list(self.core.branch_deletions)
+    #: Snapshots of what the sandbox saw, taken under the lock.
+    requests: _Records[RequestRecord] = _Records()
+    dispatches: _Records[DispatchRecord] = _Records()
+    edits: _Records[EditRecord] = _Records()
+    merges: _Records[MergeRecord] = _Records()
+    branch_deletions: _Records[BranchDeletion] = _Records()
 
     def request_count(
         self, endpoint: str | None = None, *, method: str | None = None, status: int | None = None

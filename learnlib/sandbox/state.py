@@ -62,18 +62,24 @@ class Label:
     description: str = ""
 
 
-@dataclass
-class Issue:
-    number: int
-    title: str
-    body: str = ""
-    labels: list[Label] = field(default_factory=list)
-    state: str = "OPEN"  # OPEN | CLOSED
-    state_reason: str | None = None  # COMPLETED | NOT_PLANNED | REOPENED
+@dataclass(kw_only=True)
+class Authored:
+    """What issues and pull requests share (keyword-only: after each one's own fields)."""
+
+    state: str = "OPEN"  # OPEN | CLOSED, and MERGED for a pull request
     closed_at: str | None = None
     author: str = "someone"
     created_at: str = "2026-01-20T09:12:44Z"
     updated_at: str = "2026-01-20T09:12:44Z"
+
+
+@dataclass
+class Issue(Authored):
+    number: int
+    title: str
+    body: str = ""
+    labels: list[Label] = field(default_factory=list)
+    state_reason: str | None = None  # COMPLETED | NOT_PLANNED | REOPENED
 
 
 @dataclass
@@ -148,23 +154,18 @@ class Run:
 
 
 @dataclass
-class PullRequest:
+class PullRequest(Authored):
     number: int
     title: str
     head_ref: str
     base_ref: str = "main"
     body: str = ""
-    state: str = "OPEN"  # OPEN | CLOSED | MERGED
     is_draft: bool = False
     mergeable: str = "MERGEABLE"  # MERGEABLE | CONFLICTING | UNKNOWN
     merge_state_status: str = "CLEAN"  # CLEAN | BLOCKED | BEHIND | DIRTY | DRAFT | UNSTABLE | ...
     merged_at: str | None = None
-    closed_at: str | None = None
-    author: str = "someone"
     head_sha: str = "1" * 40
     labels: list[Label] = field(default_factory=list)
-    created_at: str = "2026-01-20T09:12:44Z"
-    updated_at: str = "2026-01-20T09:12:44Z"
 
 
 @dataclass

@@ -11,6 +11,18 @@ LEARN_WORKFLOW = "learn-async.yml"
 PLAN_LABEL = Label("erk-plan", "0e8a16", "An implementation plan written by erk")
 
 
+#: A plan-header block as erk opens it, up to its YAML.
+HEADER_OPEN = (
+    "<!-- WARNING: Machine-generated. Manual edits may break erk tooling. -->\n"
+    "<!-- erk:metadata-block:plan-header -->\n"
+    "<details>\n"
+    "<summary><code>plan-header</code></summary>\n"
+    "\n"
+    "```yaml\n"
+    "\n"
+)
+
+
 def plan_header(
     *,
     created_at: str = "2026-01-20T09:12:44.512031+00:00",
@@ -33,14 +45,7 @@ def plan_header(
     )
     learn_run = "" if learn_run_id is None else f"learn_run_id: {learn_run_id}\n"
     return (
-        "<!-- WARNING: Machine-generated. Manual edits may break erk tooling. -->\n"
-        "<!-- erk:metadata-block:plan-header -->\n"
-        "<details>\n"
-        "<summary><code>plan-header</code></summary>\n"
-        "\n"
-        "```yaml\n"
-        "\n"
-        "schema_version: '2'\n"
+        HEADER_OPEN + "schema_version: '2'\n"
         f"created_at: '{created_at}'\n"
         f"created_by: {created_by}\n"
         f"last_remote_impl_run_id: {last_remote_impl_run_id}\n"
