@@ -176,6 +176,7 @@ class Core:
     rate_limit: RateLimit | None = None
     dirty: bool = False
     seen: int | None = None  # the state file's mtime (ns) when last read or written
+    params: dict[str, str] = field(default_factory=dict)  # the request being answered
 
     # ---------------------------------------------------------------- knobs
     def add_fault(self, endpoint: str, fault: Fault) -> None:
@@ -190,12 +191,12 @@ class Core:
         with self.lock:
             self.faults.setdefault(endpoint, []).append(fault)
 
-    def take_fault(self, endpoint: str, params: dict[str, str]) -> Fault | None:
-        """The first fault queued for ``endpoint`` whose ``when`` the request's ``params`` (route
-        parameters and query) match, one use of it taken."""
+    def take_fault(self, endpoint: str) -> Fault | None:
+        """The first fault queued for ``endpoint`` whose ``when`` the current request's
+        ``params`` (route parameters and query) match, one use of it taken."""
         with self.lock:
             queue = self.faults.get(endpoint, [])
-            fault = next((f for f in queue if f.matches(params)), None)
+            fault = next((f for f in queue if f.matches(self.params)), None)
             if fault is None:
                 return None
             fault.count -= 1

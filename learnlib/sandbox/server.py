@@ -396,7 +396,8 @@ class SandboxGitHub:
         limited = self.core.secondary_limit(incoming.creating)
         if limited is not None:
             return _error(limited.status, limited.message, limited.headers)
-        fault = self.core.take_fault(incoming.endpoint, incoming.params)
+        self.core.params = incoming.params
+        fault = self.core.take_fault(incoming.endpoint)
         if fault is not None and not fault.after:
             retry = fault.retry_after
             return _error(
