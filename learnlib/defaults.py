@@ -30,6 +30,7 @@ BACKLOG_CONCURRENCY = 4
 BACKLOG_BACKOFF = 60.0  # first pause when GitHub's rate limit answers; doubles
 BACKLOG_BACKOFF_MAX = 900.0
 BACKLOG_RATE_LIMIT_ATTEMPTS = 5
+SANDBOX_LEARN_RUN_SECONDS = 4.0  # a --sandbox learn run: in progress after half, done after all
 
 # The numbers of every wait (learnlib.rules.schedule.Schedule); not configuration keys.
 BACKOFF_GROWTH = 2.0  # every backoff doubles

@@ -21,3 +21,13 @@ def gh_caps() -> GhCapabilities:
         return gh_capabilities()
     except ProbeFailed as error:
         pytest.fail(f"could not probe the gh under test: {error}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _own_sandbox_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test's `--sandbox` (in this process or a child) keeps its state in a file of its
+    own, never the user's ($LEARNLIB_SANDBOX_STATE, see learnlib/sandbox/session.py)."""
+    state = tmp_path_factory.mktemp("sandbox-state") / "sandbox.json"
+    monkeypatch.setenv("LEARNLIB_SANDBOX_STATE", str(state))

@@ -6,9 +6,11 @@
         env = gh_double.gh_env(tmp_path, repo=DEMO_REPO)
         subprocess.run(["gh", "issue", "view", "5406", "--json", "body"], env=env, cwd=tmp_path)
 
-``python -m learnlib.sandbox`` serves the demo state in the foreground and prints the exports
-needed to try gh by hand. The GraphQL side needs graphql-core (the ``sandbox`` extra): importing
-``learnlib.sandbox.server`` without it raises :class:`SandboxUnavailable`.
+``learnlib sandbox`` (or ``python -m learnlib.sandbox``) serves the per-user state in the
+foreground; ``learnlib sandbox -- gh issue view 5406`` runs one command against it (see
+session.py). ``seed.many_plans`` makes thousands of plans and runs for tests at scale. The
+GraphQL side needs graphql-core (the ``sandbox`` extra): importing ``learnlib.sandbox.server``
+without it raises :class:`SandboxUnavailable`.
 """
 
 

@@ -1,4 +1,5 @@
-"""``python -m learnlib.sandbox [--port N] [--state-file PATH]``: serve the GitHub double."""
+"""``python -m learnlib.sandbox [--port N] [--state-file PATH]``: serve the GitHub double (the
+per-user state by default, as ``learnlib sandbox``)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ def main(argv: list[str] | None = None) -> None:
         "--state-file",
         type=Path,
         default=None,
-        help="JSON state: loaded if present (else the demo state), saved on every change",
+        help="JSON state: loaded if present (else the demo state), saved on every change "
+        "(default: the per-user state, $LEARNLIB_SANDBOX_STATE)",
     )
     args = parser.parse_args(argv)
     try:
-        from learnlib.sandbox.server import serve
+        import sys
 
-        serve(args.port, args.state_file)
+        from learnlib.sandbox.session import serve, state_path
+
+        serve(args.port, args.state_file or state_path(), out=sys.stdout)
     except (SandboxUnavailable, OSError) as err:  # no graphql-core, the port is taken, ...
         parser.exit(1, f"{parser.prog}: error: {err}\n")
 

@@ -11,12 +11,17 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from learnlib.rules.plan_header import PlanHeaderError, is_empty, read_header, set_values
 from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, iso_now
+
+#: What a finished learn run records (the skeleton's placeholder step learns nothing to plan).
+LEARNED = "completed_no_plan"
 
 #: Where gh sends API calls for GH_HOST=github.localhost, and the matching web address.
 API_URL = "http://api.github.localhost"
@@ -109,7 +114,7 @@ class EditRecord:
     number: int
     body: str
     time: float
-    source: str = "api"  # "api" (updateIssue) or "edit_during_dispatch"
+    source: str = "api"  # "api" (updateIssue), "edit_during_dispatch" or "learn_run" (its end)
 
 
 @dataclass(frozen=True)
@@ -168,10 +173,10 @@ class Core:
     branch_deletions: list[BranchDeletion] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     dispatch_edits: list[DispatchEdit] = field(default_factory=list)
-    finish_after: float | None = None  # see SandboxGitHub.finish_runs
-    finish_conclusion: str = "success"
     rate_limit: RateLimit | None = None
     dirty: bool = False
+    seen: int | None = None  # the state file's mtime (ns) when last read or written
+    params: dict[str, str] = field(default_factory=dict)  # the request being answered
 
     # ---------------------------------------------------------------- knobs
     def add_fault(self, endpoint: str, fault: Fault) -> None:
@@ -186,12 +191,12 @@ class Core:
         with self.lock:
             self.faults.setdefault(endpoint, []).append(fault)
 
-    def take_fault(self, endpoint: str, params: dict[str, str]) -> Fault | None:
-        """The first fault queued for ``endpoint`` whose ``when`` the request's ``params`` (route
-        parameters and query) match, one use of it taken."""
+    def take_fault(self, endpoint: str) -> Fault | None:
+        """The first fault queued for ``endpoint`` whose ``when`` the current request's
+        ``params`` (route parameters and query) match, one use of it taken."""
         with self.lock:
             queue = self.faults.get(endpoint, [])
-            fault = next((f for f in queue if f.matches(params)), None)
+            fault = next((f for f in queue if f.matches(self.params)), None)
             if fault is None:
                 return None
             fault.count -= 1
@@ -222,13 +227,31 @@ class Core:
         run.start_at, run.finish_at = start + after / 2, start + after
         run.finish_conclusion = conclusion
 
-    def settle(self, repo: Repo) -> None:
-        """Bring the scheduled runs of ``repo`` to where they are now (lazily, on every read)."""
+    def settle(self) -> None:
+        """Bring the scheduled runs to where they are now (lazily, on every request); a learn
+        run that ends in success records its outcome as the learn workflow's last step does."""
         now = time.time()
-        for run in repo.runs:
-            if run.finish_at is not None:
-                run.settle(now)
-                self.dirty = True
+        for repo in self.state.repos:
+            for run in repo.runs:
+                if run.finish_at is not None and run.settle(now):
+                    self.dirty = True
+                    if run.status == "completed" and run.conclusion == "success":
+                        self.record_learned(repo, run)
+
+    def record_learned(self, repo: Repo, run: Run) -> None:
+        """``learnlib record-learn --status completed_no_plan --run-id ID`` for the plan the run
+        learned from: left alone when the header waits for another run (a newer dispatch)."""
+        issue = repo.issue(int(run.inputs.get("issue_number") or 0))
+        if issue is None:
+            return
+        try:
+            waits = read_header(issue.body).get("learn_run_id")
+            if not is_empty(waits) and str(waits) != str(run.id):
+                return
+            body = set_values(issue.body, {"learn_status": LEARNED, "learn_run_id": str(run.id)})
+        except PlanHeaderError:
+            return
+        self.edit_issue(repo, issue, body, "learn_run")
 
     def run_dispatch_edits(self, repo: Repo) -> None:
         """Apply the pending ``edit_during_dispatch`` transforms meant for ``repo``."""
@@ -251,6 +274,29 @@ class Core:
             self.edits.append(EditRecord(repo.full_name, issue.number, body, time.time(), source))
             self.dirty = True
 
+    @contextmanager
+    def synced(self) -> Iterator[None]:
+        """Hold the lock (and, with a state file, the file's lock) for one request: the state is
+        read again first if another process changed the file, and saved after if it changed."""
+        with self.lock:
+            if self.state_file is None:
+                yield
+                return
+            with _locked(self.state_file):
+                self.reload()
+                try:
+                    yield
+                finally:
+                    self.save()
+
+    def reload(self) -> None:
+        """Read the state file again when another process wrote it since we last did."""
+        path = self.state_file
+        if path is None or not path.exists() or path.stat().st_mtime_ns == self.seen:
+            return
+        self.state = SandboxState.from_json(path.read_text(encoding="utf-8"))
+        self.seen = path.stat().st_mtime_ns
+
     def save(self) -> None:
         """Write the state file (atomically) if one is configured and something changed."""
         with self.lock:
@@ -262,4 +308,22 @@ class Core:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
             Path(tmp).replace(self.state_file)
+            self.seen = self.state_file.stat().st_mtime_ns
             self.dirty = False
+
+
+@contextmanager
+def _locked(state_file: Path) -> Iterator[None]:
+    """An exclusive lock beside the state file, across processes (where fcntl exists)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: one process at a time is the rule there
+        yield
+        return
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(state_file.with_name(state_file.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

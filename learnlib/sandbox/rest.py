@@ -16,7 +16,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from learnlib.sandbox.core import API_URL, WEB_URL, ApiError, BranchDeletion, Core, DispatchRecord
-from learnlib.sandbox.shapes import artifact_json, issue_json, repo_url, run_json, workflow_json
+from learnlib.sandbox.shapes import (
+    artifact_json,
+    issue_json,
+    job_json,
+    repo_url,
+    run_json,
+    workflow_json,
+)
 from learnlib.sandbox.state import Issue, PullRequest, Repo, Run, Workflow, iso_now
 
 _INPUT_EXPR = re.compile(r"\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}")
@@ -181,6 +188,15 @@ def _artifacts(call: Call) -> Reply:
     return _paged(call, found, lambda a: artifact_json(call.repo, run, a, now), "artifacts")
 
 
+def _jobs(call: Call) -> Reply:
+    run = _run_of(call)
+    return _paged(call, [run], lambda r: job_json(call.repo, r), "jobs")
+
+
+def _annotations(_call: Call) -> Reply:
+    return Reply(200, [])  # the sandbox's jobs leave no annotations
+
+
 def _issues(call: Call) -> Reply:
     """``GET /repos/O/R/issues``: issues and pull requests, bodies included, newest first."""
     query = {k: v[0] for k, v in call.query.items()}
@@ -294,8 +310,8 @@ def _dispatch(call: Call) -> Reply:
     core.run_dispatch_edits(repo)
     run = create_run(core, repo, wf, _run_name(wf, inputs), branch=branch, inputs=inputs)
     run.visible_at = time.time() + core.run_delay
-    if core.finish_after is not None:
-        core.schedule(run, time.time(), core.finish_after, core.finish_conclusion)
+    if core.state.runs.after is not None:
+        core.schedule(run, time.time(), core.state.runs.after, core.state.runs.conclusion)
     call.core.dispatches.append(
         DispatchRecord(repo.full_name, wf.file_name, wf.id, ref, dict(inputs), time.time(), run.id)
     )
@@ -360,6 +376,8 @@ ROUTES = [  # method, path after /repos/OWNER/NAME, endpoint, handler
     Route("GET", r"/actions/runs/(?P<run_id>\d+)", "run_view", _get_run),
     Route("DELETE", r"/actions/runs/(?P<run_id>\d+)", "run_delete", _delete_run),
     Route("GET", r"/actions/runs/(?P<run_id>\d+)/artifacts", "artifact_list", _artifacts),
+    Route("GET", r"/actions/runs/(?P<run_id>\d+)/jobs", "run_jobs", _jobs),
+    Route("GET", r"/check-runs/(?P<job_id>\d+)/annotations", "run_jobs", _annotations),
     Route("GET", r"/issues", "issue_list", _issues),
     Route("DELETE", r"/git/refs/(?P<ref>.+)", "branch_delete", _delete_branch),
     Route("GET", r"/contents/(?P<path>.+)", "contents_get", _contents),
@@ -381,5 +399,4 @@ def handle(
     repo = core.repo(f"{unquote(params['owner'])}/{unquote(params['name'])}")
     if repo is None:
         raise ApiError(404, "Not Found")
-    core.settle(repo)
     return route.handler(Call(core, repo, path, params, parse_qs(query), body))

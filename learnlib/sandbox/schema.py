@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from learnlib.sandbox import SandboxUnavailable
 from learnlib.sandbox.core import WEB_URL, Core, MergeRecord
@@ -34,7 +34,10 @@ try:
         OverlappingFieldsCanBeMergedRule,
         build_schema,
         execute_sync,
+        get_named_type,
         get_operation_ast,
+        is_list_type,
+        is_non_null_type,
         parse,
         specified_rules,
         validate,
@@ -56,31 +59,31 @@ _MAX_PAGE = 100
 SEARCH_CAP = 1000
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """An issue or a pull request, with the repository it belongs to."""
 
     repo: Repo
     value: Issue | PullRequest
 
 
-@dataclass(frozen=True)
-class Owner:
+class Owner(NamedTuple):
     login: str
     kind: str = "User"  # or "Organization"
 
 
 @dataclass(frozen=True)
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@dataclass(frozen=True)
 class Page:
+    """One page of a connection; it is its own ``pageInfo`` too."""
+
     nodes: list[Any]
     total_count: int
-    page_info: PageInfo
+    has_next_page: bool = False
+    end_cursor: str | None = None
+    unbounded: str = ""  # the connection's name when asked without first or last
+
+    @property
+    def page_info(self) -> Page:
+        return self
 
     @property
     def issue_count(self) -> int:
@@ -116,12 +119,8 @@ def _page(connection: str, items: list[Any], args: dict[str, Any], *, search: bo
     if search:
         items = items[:SEARCH_CAP]
     first, last, after, before = (args.get(k) for k in ("first", "last", "after", "before"))
-    if first is None and last is None:
-        raise _error(
-            f"You must provide a `first` or `last` value to properly paginate the "
-            f"`{connection}` connection.",
-            "MISSING_PAGINATION_BOUNDARIES",
-        )
+    if first is None and last is None:  # GitHub counts, but lists nothing, without them
+        return Page([], total, unbounded=connection)
     for name, size in (("first", first), ("last", last)):
         if size is not None and not 0 <= size <= _MAX_PAGE:
             raise _error(
@@ -138,7 +137,7 @@ def _page(connection: str, items: list[Any], args: dict[str, Any], *, search: bo
     if last is not None:
         start = max(start, end - last)
     nodes = items[start:end]
-    return Page(nodes, total, PageInfo(end < len(items), _cursor(end - 1) if nodes else None))
+    return Page(nodes, total, end < len(items), _cursor(end - 1) if nodes else None)
 
 
 def _ordered(items: list[Item], order: dict[str, str] | None) -> list[Item]:
@@ -176,6 +175,14 @@ def _number(repo: Repo, number: int, *, pull_request_only: bool = False) -> Item
         what = "a PullRequest" if pull_request_only else "an issue or pull request"
         raise _error(f"Could not resolve to {what} with the number of {number}.", "NOT_FOUND")
     return Item(repo, value)
+
+
+def _issue(repo: Repo, number: int) -> Item:
+    """``repository.issue(number:)``: an issue, never a pull request."""
+    issue = repo.issue(number)
+    if issue is None:
+        raise _error(f"Could not resolve to an Issue with the number of {number}.", "NOT_FOUND")
+    return Item(repo, issue)
 
 
 def _by_node_id(core: Core, value: str, want: type[Issue | PullRequest]) -> Item:
@@ -362,6 +369,9 @@ _ITEM: dict[str, Callable[..., Any]] = {
     "id": lambda it, _c: _item_id(it),
     "url": lambda it, _c: _item_url(it),
     "labels": lambda it, _c, **a: _page("labels", it.value.labels, a),
+    "author": lambda it, _c: Owner(it.value.author),
+    "repository": lambda it, _c: it.repo,
+    "stateReason": lambda it, _c, **_a: getattr(it.value, "state_reason", None),
 }
 _OWNER: dict[str, Callable[..., Any]] = {
     "id": lambda o, _c: _b64("O_", o.login),
@@ -388,6 +398,7 @@ _FIELDS: dict[str, dict[str, Callable[..., Any]]] = {
         "defaultBranchRef": lambda r, _c: r.default_branch,
         "pullRequest": lambda r, _c, number: _number(r, number, pull_request_only=True),
         "issueOrPullRequest": lambda r, _c, number: _number(r, number),
+        "issue": lambda r, _c, number: _issue(r, number),
         "issues": lambda r, _c, **a: _issues(r, **a),
         "pullRequests": lambda r, _c, **a: _pull_requests(r, **a),
         "parent": lambda _r, _c: None,
@@ -407,6 +418,7 @@ _FIELDS: dict[str, dict[str, Callable[..., Any]]] = {
         "headRefOid": lambda it, _c: it.value.head_sha,
         "commits": lambda it, _c, **a: _page("commits", [it.value.head_sha], a),
         "headRepositoryOwner": lambda it, _c: Owner(it.repo.owner, it.repo.owner_type),
+        "headRepository": lambda it, _c: it.repo,
         **{
             name: lambda _it, _c: False
             for name in ("isCrossRepository", "isInMergeQueue", "isMergeQueueEnabled")
@@ -422,19 +434,53 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
+_MISSING = object()
+#: The blank value of a non-null type that the state does not hold (gh asks, for its own
+#: output, for reactions, reviews, projects... which the sandbox never has).
+_BLANKS: dict[str, Callable[[], Any]] = {
+    "Int": lambda: 0,
+    "Boolean": lambda: False,
+    "String": lambda: "",
+    "SubIssuesSummary": lambda: {"total": 0, "completed": 0, "percentCompleted": 0},
+}
+
+
+def _blank(info: GraphQLResolveInfo[Core]) -> Any:
+    """What a field the state does not hold answers: null where GitHub allows it, else nothing
+    (an empty list or connection, zero, false)."""
+    kind = info.return_type
+    if not is_non_null_type(kind):
+        return None
+    inner = kind.of_type
+    name = get_named_type(inner).name
+    if is_list_type(inner):
+        return []
+    if name.endswith("Connection"):
+        return Page([], 0)
+    return _BLANKS[name]()
+
+
 def _resolve(source: Any, info: GraphQLResolveInfo[Core], **args: Any) -> Any:
     resolver = _FIELDS.get(info.parent_type.name, {}).get(info.field_name)
     if resolver is not None:
         return resolver(source, info.context, **args)
     if isinstance(source, dict):
         return source.get(info.field_name)
-    return getattr(source.value if isinstance(source, Item) else source, _snake(info.field_name))
+    if isinstance(source, Page) and source.unbounded and info.field_name in {"nodes", "edges"}:
+        raise _error(
+            f"You must provide a `first` or `last` value to properly paginate the "
+            f"`{source.unbounded}` connection.",
+            "MISSING_PAGINATION_BOUNDARIES",
+        )
+    target = source.value if isinstance(source, Item) else source
+    value = getattr(target, _snake(info.field_name), _MISSING)
+    return _blank(info) if value is _MISSING else value
 
 
 def _resolve_type(value: Any, _info: GraphQLResolveInfo[Core], _abstract: Any) -> str:
     if isinstance(value, Item):
         return type(value.value).__name__
-    assert isinstance(value, Owner)  # the other abstract type is RepositoryOwner
+    assert isinstance(value, Owner)  # the other abstract types are RepositoryOwner and Actor
     return value.kind
 
 

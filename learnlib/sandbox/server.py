@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -21,7 +18,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TextIO
+from typing import Any, Generic, Self, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from learnlib.sandbox import rest
@@ -41,9 +38,23 @@ from learnlib.sandbox.core import (
 from learnlib.sandbox.rest import Reply
 from learnlib.sandbox.schema import answer, operation_info
 from learnlib.sandbox.seed import DEMO_REPO, demo_state
-from learnlib.sandbox.state import Issue, Repo, Run, SandboxState, Workflow
+from learnlib.sandbox.state import Issue, LearnRuns, Repo, Run, SandboxState, Workflow
 
 _DOCS = "https://docs.github.com/rest"
+_R = TypeVar("_R")
+
+
+class _Records(Generic[_R]):
+    """A read-only attribute: a copy of the core's list of the same name, under its lock."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, sandbox: SandboxGitHub, owner: type | None = None) -> list[_R]:
+        with sandbox.core.lock:
+            return list(getattr(sandbox.core, self.name))
+
+
 _GRAPHQL_OPERATIONS = {
     "IssueByNumber": "issue_view",
     "RepositoryInfo": "repo_info",
@@ -265,10 +276,13 @@ class SandboxGitHub:
     def finish_runs(self, after: float | None, conclusion: str = "success") -> None:
         """Every run dispatched from now on is queued, in_progress from ``after/2`` seconds after
         its creation, and completed with ``conclusion`` at ``after`` seconds (``None``: runs stay
-        queued). Evaluated lazily on every REST request."""
+        queued). Evaluated lazily on every request; kept in the state (and its file). A learn
+        run that succeeds records ``completed_no_plan`` and its id in the plan header, as the
+        learn workflow's last step (``record-learn``) does."""
         check_run(conclusion=conclusion, after=after or 0.0)
         with self.core.lock:
-            self.core.finish_after, self.core.finish_conclusion = after, conclusion
+            self.core.state.runs = LearnRuns(after, conclusion)
+            self.core.dirty = True
 
     def finish_run_after(
         self, run_id: int, after: float, conclusion: str = "success", *, repo: str = ""
@@ -325,30 +339,12 @@ class SandboxGitHub:
             raise KeyError(f"no repository {full_name}")
         return found
 
-    @property
-    def requests(self) -> list[RequestRecord]:
-        with self.core.lock:
-            return list(self.core.requests)
-
-    @property
-    def dispatches(self) -> list[DispatchRecord]:
-        with self.core.lock:
-            return list(self.core.dispatches)
-
-    @property
-    def edits(self) -> list[EditRecord]:
-        with self.core.lock:
-            return list(self.core.edits)
-
-    @property
-    def merges(self) -> list[MergeRecord]:
-        with self.core.lock:
-            return list(self.core.merges)
-
-    @property
-    def branch_deletions(self) -> list[BranchDeletion]:
-        with self.core.lock:
-            return list(self.core.branch_deletions)
+    #: Snapshots of what the sandbox saw, taken under the lock.
+    requests: _Records[RequestRecord] = _Records()
+    dispatches: _Records[DispatchRecord] = _Records()
+    edits: _Records[EditRecord] = _Records()
+    merges: _Records[MergeRecord] = _Records()
+    branch_deletions: _Records[BranchDeletion] = _Records()
 
     def request_count(
         self, endpoint: str | None = None, *, method: str | None = None, status: int | None = None
@@ -378,7 +374,8 @@ class SandboxGitHub:
         """Answer one request (called by the HTTP handler thread, after the latency)."""
         arrived = time.time()
         incoming = _Incoming.parse(method, target, body, headers)
-        with self.core.lock:
+        with self.core.synced():
+            self.core.settle()
             response = self._answer(incoming)
             self.core.requests.append(
                 RequestRecord(
@@ -391,7 +388,6 @@ class SandboxGitHub:
                     response.status,
                 )
             )
-            self.core.save()
         return response
 
     def _answer(self, incoming: _Incoming) -> Reply:
@@ -400,7 +396,8 @@ class SandboxGitHub:
         limited = self.core.secondary_limit(incoming.creating)
         if limited is not None:
             return _error(limited.status, limited.message, limited.headers)
-        fault = self.core.take_fault(incoming.endpoint, incoming.params)
+        self.core.params = incoming.params
+        fault = self.core.take_fault(incoming.endpoint)
         if fault is not None and not fault.after:
             retry = fault.retry_after
             return _error(
@@ -537,49 +534,3 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the per-request log lines; see ``SandboxGitHub.requests`` instead."""
-
-
-# ---------------------------------------------------------------------------------- foreground
-
-
-def serve(
-    port: int = 0, state_file: Path | None = None, *, out: TextIO = sys.stdout
-) -> dict[str, Any]:
-    """Run the sandbox in the foreground (demo state, or ``state_file``) until Ctrl-C/SIGTERM.
-
-    Prints the ``export`` lines that point gh at it. The gh config dir and TMPDIR live in a fresh
-    temporary directory that is left in place, so a shell that exported them keeps working.
-    """
-    sandbox = SandboxGitHub(state_file=state_file)
-    stop = threading.Event()
-    previous: dict[signal.Signals, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda _n, _f: stop.set())
-    url: str | None = None
-    try:
-        sandbox.start(port)
-        url = sandbox.proxy_url
-        env = sandbox.gh_env(Path(tempfile.mkdtemp(prefix="sandbox-gh-")), DEMO_REPO)
-        print(f"# GitHub sandbox listening on {sandbox.proxy_url}", file=out)
-        for name, value in env.items():
-            if os.environ.get(name) != value:
-                print(f"export {name}={shlex.quote(value)}", file=out)
-        print("unset NO_PROXY no_proxy GITHUB_TOKEN", file=out)
-        print("# then try: gh issue view 5406 --json number,title,labels", file=out)
-        print("# Ctrl-C to stop", file=out, flush=True)
-        while not stop.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    print("# sandbox stopped", file=out, flush=True)
-    return {
-        "sandbox": url,
-        "requests": len(sandbox.requests),
-        "dispatches": len(sandbox.dispatches),
-        "edits": len(sandbox.edits),
-    }

@@ -192,3 +192,36 @@ def label_json(repo: Repo, label: Label) -> dict[str, Any]:
         "color": label.color,
         "default": False,
     }
+
+
+def job_json(repo: Repo, run: Run) -> dict[str, Any]:
+    """The run's one job (its workflow's only job in the sandbox), as ``.../runs/ID/jobs``
+    lists it; its status and times follow the run's."""
+    wf = repo.workflow(run.workflow_id)
+    job_id = run.id * 10 + 1
+    done = run.status == "completed"
+    return {
+        "id": job_id,
+        "run_id": run.id,
+        "run_url": f"{repo_url(repo)}/actions/runs/{run.id}",
+        "run_attempt": 1,
+        "node_id": f"CR_{job_id}",
+        "head_sha": run.head_sha,
+        "url": f"{repo_url(repo)}/actions/jobs/{job_id}",
+        "html_url": f"{WEB_URL}/{repo.full_name}/actions/runs/{run.id}/job/{job_id}",
+        "status": run.status,
+        "conclusion": run.conclusion,
+        "created_at": run.created_at,
+        "started_at": run.created_at,
+        "completed_at": run.updated_at if done else None,
+        "name": "learn" if wf is None else wf.name,
+        "steps": [],
+        "check_run_url": f"{repo_url(repo)}/check-runs/{job_id}",
+        "labels": ["ubuntu-latest"],
+        "runner_id": 1 if run.status != "queued" else None,
+        "runner_name": "sandbox" if run.status != "queued" else None,
+        "runner_group_id": 1 if run.status != "queued" else None,
+        "runner_group_name": "sandbox" if run.status != "queued" else None,
+        "workflow_name": "" if wf is None else wf.name,
+        "head_branch": run.head_branch,
+    }

@@ -62,18 +62,24 @@ class Label:
     description: str = ""
 
 
-@dataclass
-class Issue:
-    number: int
-    title: str
-    body: str = ""
-    labels: list[Label] = field(default_factory=list)
-    state: str = "OPEN"  # OPEN | CLOSED
-    state_reason: str | None = None  # COMPLETED | NOT_PLANNED | REOPENED
+@dataclass(kw_only=True)
+class Authored:
+    """What issues and pull requests share (keyword-only: after each one's own fields)."""
+
+    state: str = "OPEN"  # OPEN | CLOSED, and MERGED for a pull request
     closed_at: str | None = None
     author: str = "someone"
     created_at: str = "2026-01-20T09:12:44Z"
     updated_at: str = "2026-01-20T09:12:44Z"
+
+
+@dataclass
+class Issue(Authored):
+    number: int
+    title: str
+    body: str = ""
+    labels: list[Label] = field(default_factory=list)
+    state_reason: str | None = None  # COMPLETED | NOT_PLANNED | REOPENED
 
 
 @dataclass
@@ -134,34 +140,32 @@ class Run:
     def from_dict(cls, data: dict[str, Any]) -> Run:
         return cls(**{**data, "artifacts": [Artifact(**a) for a in data.get("artifacts", [])]})
 
-    def settle(self, now: float) -> None:
-        """Move a scheduled run on to where it is at ``now`` (evaluated lazily, on every read)."""
+    def settle(self, now: float) -> bool:
+        """Move a scheduled run on to where it is at ``now`` (evaluated lazily, on every read);
+        True when it changed."""
+        before = (self.status, self.start_at, self.finish_at)
         if self.start_at is not None and now >= self.start_at and self.status == "queued":
             self.status, self.updated_at = "in_progress", iso_time(self.start_at)
             self.start_at = None
         if self.finish_at is not None and now >= self.finish_at:
             self.status, self.conclusion = "completed", self.finish_conclusion
             self.updated_at, self.start_at, self.finish_at = iso_time(self.finish_at), None, None
+        return (self.status, self.start_at, self.finish_at) != before
 
 
 @dataclass
-class PullRequest:
+class PullRequest(Authored):
     number: int
     title: str
     head_ref: str
     base_ref: str = "main"
     body: str = ""
-    state: str = "OPEN"  # OPEN | CLOSED | MERGED
     is_draft: bool = False
     mergeable: str = "MERGEABLE"  # MERGEABLE | CONFLICTING | UNKNOWN
     merge_state_status: str = "CLEAN"  # CLEAN | BLOCKED | BEHIND | DIRTY | DRAFT | UNSTABLE | ...
     merged_at: str | None = None
-    closed_at: str | None = None
-    author: str = "someone"
     head_sha: str = "1" * 40
     labels: list[Label] = field(default_factory=list)
-    created_at: str = "2026-01-20T09:12:44Z"
-    updated_at: str = "2026-01-20T09:12:44Z"
 
 
 @dataclass
@@ -218,17 +222,28 @@ class Repo:
 
 
 @dataclass
+class LearnRuns:
+    """How dispatched runs move on by themselves: queued, in_progress after ``after / 2``
+    seconds, completed with ``conclusion`` after ``after`` (None: they stay queued)."""
+
+    after: float | None = None
+    conclusion: str = "success"
+
+
+@dataclass
 class SandboxState:
     repos: list[Repo] = field(default_factory=list)
+    runs: LearnRuns = field(default_factory=LearnRuns)
 
     def repo(self, full_name: str) -> Repo | None:
         key = full_name.lower()
         return next((r for r in self.repos if r.full_name.lower() == key), None)
 
     def to_json(self) -> str:
-        return json.dumps({"repos": [asdict(r) for r in self.repos]}, indent=2, ensure_ascii=False)
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> SandboxState:
         data = json.loads(text)
-        return cls([Repo.from_dict(r) for r in data.get("repos", [])])
+        repos = [Repo.from_dict(r) for r in data.get("repos", [])]
+        return cls(repos, LearnRuns(**data.get("runs", {})))

@@ -2,48 +2,120 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from invoke.context import Context
 
 from learnlib.tasks import learnlib_task
 
+if TYPE_CHECKING:
+    from learnlib.sandbox.state import LearnRuns
 
-@learnlib_task(
-    help={
-        "port": "Port to bind on 127.0.0.1 (default: any free port).",
-        "state-file": "JSON state file: loaded if present (else the demo plans), saved on change.",
-    }
-)
-def sandbox(c: Context, port: str = "0", state_file: str = "") -> None:
-    """Serve the sandbox GitHub in the foreground; print the environment that points gh at it."""
+_SANDBOX_HELP = {
+    "port": "Port to bind on 127.0.0.1 when serving (default: any free port).",
+    "state-file": "JSON state file (default: $LEARNLIB_SANDBOX_STATE, else "
+    "$XDG_STATE_HOME/learnlib/sandbox.json); made from the demo plans if missing.",
+    "reset": "Start the sandbox afresh from the demo plans (then exit, or run the command).",
+    "shell": "Start your $SHELL pointed at the sandbox; it stops when the shell exits.",
+    "learn-runs": "How the sandbox's learn runs end from now on: success (default), failure, "
+    "cancelled, timed_out, startup_failure, or queued (they never start).",
+}
+
+
+def command_after_dashes(remainder: str) -> list[str]:
+    """The command after ``--``, word for word from argv when it is there (Invoke's remainder
+    is the words joined by spaces: quoting lost)."""
+    if "--" in sys.argv:
+        return sys.argv[sys.argv.index("--") + 1 :]
+    return shlex.split(remainder)
+
+
+@learnlib_task(help=_SANDBOX_HELP)
+def sandbox(
+    c: Context,
+    port: str = "0",
+    state_file: str = "",
+    reset: bool = False,
+    shell: bool = False,
+    learn_runs: str = "",
+) -> None:
+    """Serve the sandbox GitHub (its state kept between commands), or run one command against it:
+    `learnlib sandbox -- gh issue view 5406`."""
+    from learnlib.tasks.finish import guarded
+
+    command = command_after_dashes(getattr(c, "remainder", "") or "")
+    guarded(lambda: _sandbox(port, state_file, reset, shell, learn_runs, command), {})
+
+
+def _sandbox(
+    port: str, state_file: str, reset: bool, shell: bool, ending: str, command: list[str]
+) -> None:
+    from learnlib.sandbox import session
     from learnlib.tasks.console import say
     from learnlib.tasks.errors import UsageError
-    from learnlib.tasks.finish import finish, guarded
+    from learnlib.tasks.finish import finish
     from learnlib.tasks.options import positive_int
 
-    def body() -> None:
-        import sys
-        from pathlib import Path
+    number = 0 if port.strip() == "0" else positive_int(port, "--port", largest=65535)
+    path = Path(state_file).expanduser() if state_file.strip() else session.state_path()
+    if shell and command:
+        raise UsageError("give --shell or a command after --, not both")
+    runs = _learn_runs(ending)
+    if reset:
+        session.reset(path, runs)
+        say(f"sandbox: started afresh from the demo plans ({path})")
+    elif runs is not None:
+        session.set_learn_runs(path, runs)
+    if shell:
+        command = [_login_shell()]
+        say("sandbox: a shell pointed at the sandbox; `exit` stops it")
+    if command:
+        _run(command, path)
+    elif reset or runs is not None:
+        finish({"success": True, "state_file": str(path), "reset": reset}, 0)
+    else:
+        finish({"success": True, **session.serve(number, path, out=sys.stderr)}, 0)
 
-        from learnlib.sandbox.server import serve
 
-        number = 0 if port.strip() == "0" else positive_int(port, "--port")
-        if number > 65535:
-            raise UsageError(f"--port must be at most 65535, got {port!r}")
-        try:
-            summary = serve(number, Path(state_file) if state_file else None, out=sys.stderr)
-        except (ValueError, KeyError, TypeError) as error:  # a state file that is not the state
-            raise UsageError(
-                f"--state-file {state_file!r} is not a sandbox state file: "
-                f"{type(error).__name__}: {error}"
-            ) from None
-        except OSError as error:  # the port is taken, the state file cannot be written...
-            say(f"error: {error}")
-            return finish(
-                {"success": False, "error": str(error), "error_type": "sandbox_failed"}, 1
-            )
-        finish({"success": True, **summary}, 0)
+def _learn_runs(ending: str) -> LearnRuns | None:
+    from learnlib.sandbox import session
+    from learnlib.tasks.errors import UsageError
 
-    guarded(body, {})
+    if not ending.strip():
+        return None
+    try:
+        return session.learn_runs(ending.strip())
+    except ValueError as error:
+        raise UsageError(f"--learn-runs: {error}") from None
+
+
+def _login_shell() -> str:
+    import os
+
+    return os.environ.get("SHELL") or "/bin/sh"
+
+
+def _run(command: list[str], path: Path) -> None:
+    """The command's own stdout and exit code: no JSON of ours (the command's output is the
+    answer); a command that cannot start is one JSON object, exit 127."""
+    from invoke.exceptions import Exit
+
+    from learnlib.sandbox import session
+    from learnlib.tasks.console import say
+    from learnlib.tasks.finish import finish
+
+    try:
+        code = session.run_command(command, path)
+    except FileNotFoundError as error:
+        say(f"error: {error}")
+        failure = {"success": False, "error": str(error), "error_type": "command_not_found"}
+        return finish({**failure, "detail": ""}, 127)
+    if code:
+        raise Exit(code=code)
+    return None
 
 
 @learnlib_task()
@@ -55,7 +127,9 @@ def demo(c: Context) -> None:
 
 
 def run_demo(c: Context) -> None:
-    from learnlib.tasks.client import github
+    from learnlib.gh.runner import Deadline, GitHubCli
+    from learnlib.sandbox.seed import DEMO_REPO
+    from learnlib.sandbox.session import gh_session
     from learnlib.tasks.config import read_settings
     from learnlib.tasks.console import Console
     from learnlib.tasks.finish import finish
@@ -75,7 +149,9 @@ def run_demo(c: Context) -> None:
     options = learn_options(config)
     say = console.progress
     say("A GitHub double is starting on 127.0.0.1; the real gh talks to it (no account needed).")
-    with github(config, "", sandbox=True, console=console) as gh:
+    with gh_session(say, persistent=False) as env:  # a fresh demo, the user's sandbox untouched
+        timeout, deadline = config.number("learn.gh_timeout"), config.number("learn.deadline")
+        gh = GitHubCli(repo=DEMO_REPO, timeout=timeout, deadline=Deadline(deadline), env=env)
         say("\n1. Trigger async learn for plan #5406: read, check, dispatch, mark pending.")
         result = trigger_plan(gh, 5406, options, progress=say)
         say(f"   -> {outcome(result)}")

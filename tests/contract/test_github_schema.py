@@ -7,7 +7,7 @@
   schema (recorded through LEARNLIB_SANDBOX_QUERY_LOG; checked when the session ends, see
   conftest.py); a test here proves the recording;
 - the sandbox's REST answers for dispatch, workflow, run list and run, issue list, a
-  repository's runs, a run's artifacts and a run's deletion declare only keys that GitHub's
+  repository's runs, a run's artifacts and jobs and a run's deletion declare only keys that GitHub's
   OpenAPI description declares, and every key it requires.
 """
 
@@ -291,6 +291,7 @@ def _scale_answers(sandbox: SandboxGitHub) -> dict[tuple[str, str], tuple[int, A
         (RUNS, "get"): _call(sandbox, "GET", f"{actions}/runs?per_page=100"),
         (ARTIFACTS, "get"): _call(sandbox, "GET", f"{actions}/runs/{live_run}/artifacts"),
         (ARTIFACTS, "get-expired"): _call(sandbox, "GET", f"{actions}/runs/{old_run}/artifacts"),
+        (RUNS + "/{run_id}/jobs", "get"): _call(sandbox, "GET", f"{actions}/runs/{learn_run}/jobs"),
         (RUNS + "/{run_id}", "delete"): _call(sandbox, "DELETE", f"{actions}/runs/{learn_run}"),
     }
 
@@ -340,7 +341,7 @@ def test_the_sandboxs_rest_answers_declare_only_what_github_does(
     openapi: dict[str, Any], rest_answers: dict[tuple[str, str], tuple[int, Any]]
 ) -> None:
     statuses = [status for status, _ in rest_answers.values()]
-    assert statuses == [200, 200, 200, 200, 200, 204, 200, 200, 200, 200, 200, 204]
+    assert statuses == [200, 200, 200, 200, 200, 204, 200, 200, 200, 200, 200, 200, 204]
     assert rest_answers[(WORKFLOWS + "/{workflow_id}/runs", "get")][1]["workflow_runs"]
     assert any("pull_request" in item for item in rest_answers[(ISSUES, "get")][1])
     assert rest_answers[(ISSUES, "get-labelled")][1]

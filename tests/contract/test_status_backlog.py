@@ -32,7 +32,7 @@ pytestmark = pytest.mark.edges  # the tasks are driven under the oldest and the 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxGitHub]:
-    with SandboxGitHub(demo_state()) as double:
+    with SandboxGitHub(demo_state(landed=False)) as double:
         yield double
 
 

@@ -790,13 +790,13 @@ def on_request(
     take_fault = sandbox.core.take_fault
     arrivals = 0
 
-    def counting(name: str, params: dict[str, str]) -> Fault | None:
+    def counting(name: str) -> Fault | None:
         nonlocal arrivals
         if name == endpoint:
             arrivals += 1
             if arrivals == nth:
                 action()
-        return take_fault(name, params)
+        return take_fault(name)
 
     monkeypatch.setattr(sandbox.core, "take_fault", counting)
     return lambda: arrivals >= nth

@@ -42,7 +42,7 @@ LEARN_LINES = ("learn_status:", "learn_run_id:")
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxGitHub]:
-    with SandboxGitHub(demo_state()) as double:
+    with SandboxGitHub(demo_state(landed=False)) as double:
         yield double
 
 

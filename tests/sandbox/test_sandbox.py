@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -712,7 +713,7 @@ def test_state_file_is_saved_and_loaded(tmp_path: Path) -> None:
         assert _issue_body(gh, 5406) == "saved\r\n"
 
 
-def test_serve_prints_exports_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+def test_serve_prints_a_scoped_command_line_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GH_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "learnlib.sandbox", "--state-file", str(tmp_path / "s.json")],
@@ -723,21 +724,24 @@ def test_serve_prints_exports_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> Non
         cwd=tmp_path,
     )
     assert proc.stdout is not None
-    exports: dict[str, str] = {}
-    for line in proc.stdout:
-        if line.startswith("export "):
-            name, _, value = line.removeprefix("export ").strip().partition("=")
-            exports[name] = value
-        if line.startswith("# Ctrl-C"):
-            break
-    gh_env = {**env, **exports}
-    for name in ("NO_PROXY", "no_proxy", "GITHUB_TOKEN"):
-        gh_env.pop(name, None)
-    viewed = Gh(gh_env, tmp_path)("issue", "view", "5406", "--json", "number,title")
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=10)
-    assert viewed.code == 0, viewed.err
-    assert exports["GH_REPO"] == DEMO_REPO
+    printed = []
+    try:
+        for line in proc.stdout:
+            printed.append(line)
+            if line.startswith("env "):
+                break
+        command = shlex.split(printed[-1])
+        viewed = subprocess.run(
+            command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False
+        )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert not any(line.startswith("export ") for line in printed)  # nothing for the shell
+    assert command[:2] == ["env", "-u"] and command[-6:-2] == ["gh", "issue", "view", "5406"]
+    assert f"GH_REPO={DEMO_REPO}" in command
+    assert viewed.returncode == 0, viewed.stderr
+    assert json.loads(viewed.stdout)["number"] == 5406
     assert proc.returncode == 0
     assert "Traceback" not in err
     assert "sandbox stopped" in out
