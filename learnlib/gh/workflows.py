@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from learnlib.gh.rest import get_json
 from learnlib.gh.runner import GhBadOutput, GhRejected, GitHubCli, field_of
 from learnlib.rules.records import Dispatch
 
@@ -58,18 +59,10 @@ def read_workflow_file(gh: GitHubCli, workflow: str, ref: str | None) -> str:
     action = f"reading workflow file {workflow}"
     if not is_workflow_file(workflow):
         raise GhRejected(action, f"{workflow!r} is not a workflow file name")
-    args = ["api"]
-    repo = gh.target_repo()
-    path = "{owner}/{repo}"
-    if repo:
-        parts = repo.split("/")
-        path = "/".join(parts[-2:])
-        if len(parts) == 3:
-            args += ["--hostname", parts[0]]
-    endpoint = f"repos/{path}/contents/.github/workflows/{quote(workflow)}"
+    endpoint = f"contents/.github/workflows/{quote(workflow)}"
     if ref:
         endpoint += f"?ref={quote(ref, safe='')}"
-    data = gh.run_json([*args, endpoint], action=action, with_repo=False)
+    data = get_json(gh, endpoint, action=action)
     if not isinstance(data, dict) or data.get("encoding") != "base64":
         raise GhBadOutput(action, "the contents API did not answer with a base64 file")
     content = field_of(data, "content", str, action=action)
