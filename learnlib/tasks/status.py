@@ -19,6 +19,10 @@ STATES = ("open", "closed", "all")
         "state": value("open, closed or all (default: config status.state, open)."),
         "limit": value("Most plans to list (default: config status.limit, 500)."),
         "json": switch("Print JSON even on a terminal."),
+        "sessions": switch(
+            "Also read the session artifact of every plan it would dispatch (a request each), "
+            "as the trigger does."
+        ),
         **shared("repo", "sandbox"),
     },
     iterable=["issue"],
@@ -71,6 +75,7 @@ def run_status(c: Context, console: Console, flags: Flags) -> None:
                 issues=numbers,
                 max_failed_runs=learn.max_failed_runs,
                 check_session_artifact=learn.check_session_artifact,
+                sessions=flags.on("sessions"),
             )
     except GhError as error:
         console.error(ERROR_LISTING, error.detail)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import get_args
 
 from learnlib import defaults
@@ -139,18 +139,22 @@ def survey_plans(
     issues: Sequence[int] = (),
     max_failed_runs: int = defaults.MAX_FAILED_RUNS,
     check_session_artifact: bool = defaults.CHECK_SESSION_ARTIFACT,
+    sessions: bool = False,
 ) -> StatusReport:
     """Every plan of the listing (or only ``issues``), newest first as GitHub lists them.
 
     An issue asked for by number that the listing does not hold (another state, no label, past
     the limit) is read on its own, so it gets the trigger's answer too (not a plan, not found...).
     Plans asked for by number also get their session artifact checked (a request each, for a
-    remote-only session), as their trigger would; a whole listing does not (one request a plan).
+    remote-only session), as their trigger would; a whole listing does so only with ``sessions``,
+    for the plans it would dispatch (a request each).
     """
     listing = read_plan_listing(gh, label=label, workflow=workflow, state=state, limit=limit)
     rules = Rules(label, max_failed_runs)
     if not issues:
         rows = [plan_status(issue, listing, rules) for issue in listing.issues]
+        if sessions and check_session_artifact:
+            rows = _with_sessions(gh, rows, listing, rules)
         return _report(rows, listing)
     by_number = {issue.number: issue for issue in listing.issues}
     chosen: list[Issue | PlanStatus] = []
@@ -168,6 +172,23 @@ def survey_plans(
         for issue in chosen
     ]
     return _report(rows, listing)
+
+
+def _with_sessions(
+    gh: GitHubCli, rows: list[PlanStatus], listing: PlanListing, rules: Rules
+) -> list[PlanStatus]:
+    """The rows again, the plans they would dispatch decided with their session artifact's
+    verdict, as their trigger decides."""
+    dispatching = {row.issue_number for row in rows if row.decision.dispatches}
+    wanted = [issue for issue in listing.issues if issue.number in dispatching]
+    checked = replace(rules, sessions=read_sessions(gh, wanted))
+    by_number = {issue.number: issue for issue in wanted}
+    return [
+        plan_status(by_number[row.issue_number], listing, checked)
+        if row.issue_number in checked.sessions
+        else row
+        for row in rows
+    ]
 
 
 def _report(rows: Iterable[PlanStatus], listing: PlanListing) -> StatusReport:

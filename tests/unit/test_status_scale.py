@@ -168,3 +168,50 @@ def test_a_backlog_of_40_live_and_40_expired_sessions_dispatches_the_40_live(
     live = sorted(n for n in plans if n % 2)
     assert sorted(result.dispatched) == live and result.skipped == {"no_session_data": 40}
     assert sorted(number for number, _ in trigger.calls) == live
+
+
+def test_learn_status_sessions_reads_the_artifacts_of_the_plans_it_would_dispatch(
+    fp: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--sessions: a whole listing says no_session_data for an expired session, as the trigger
+    does; a plan it would not dispatch (learned) costs no artifact read."""
+    plans = {}
+    for n in (1, 2):
+        plans[n] = plan_header.set_values(PLAN_BODY, {"last_remote_impl_run_id": str(7000 + n)})
+        artifacts = [LIVE_SESSION if n == 1 else EXPIRED]
+        register_first(
+            fp,
+            [
+                "gh",
+                "api",
+                f"repos/{{owner}}/{{repo}}/actions/runs/{7000 + n}/artifacts?per_page=100",
+            ],
+            stdout=gh_json({"total_count": 1, "artifacts": artifacts}),
+        )
+    plans[3] = plan_header.set_values(
+        PLAN_BODY, {"last_remote_impl_run_id": "7003", "learn_status": "completed_no_plan"}
+    )
+    issue_pages(fp, plans, state="open")
+    no_runs(fp)
+
+    code, payload, _ = run_task(capsys, "learn-status", "--sessions", "--json")
+
+    by_number = {plan["issue_number"]: plan for plan in payload["plans"]}
+    assert code == 0 and by_number[1]["action"] == "dispatch"
+    assert by_number[1]["session"]["verdict"] == "live"
+    assert by_number[2]["action"] == "refuse" and by_number[2]["error_type"] == "no_session_data"
+    assert by_number[3]["action"] == "none" and "session" not in by_number[3]
+    assert not any("7003" in " ".join(call) for call in fp.calls)
+
+
+def test_learn_status_without_sessions_reads_no_artifact(
+    fp: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plans = {1: plan_header.set_values(PLAN_BODY, {"last_remote_impl_run_id": "7001"})}
+    issue_pages(fp, plans, state="open")
+    no_runs(fp)
+
+    code, payload, _ = run_task(capsys, "learn-status", "--json")
+
+    assert code == 0 and payload["plans"][0]["action"] == "dispatch"
+    assert not any("artifacts" in " ".join(call) for call in fp.calls)
