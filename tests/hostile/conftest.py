@@ -21,10 +21,9 @@ class Tally:
     tried: Counter[str] = field(default_factory=Counter)
     held: Counter[str] = field(default_factory=Counter)
 
-    def record(self, category: str, case: str, violations: list[str], known_bug: bool) -> None:
-        """Count one case. ``case``, the violations and ``known_bug`` are pytest's to report (the
-        case's id, its assertion, its xfail marker); only whether it held is counted here."""
-        del case, known_bug
+    def record(self, category: str, violations: list[str]) -> None:
+        """Count one case: only whether it held (what did not hold, and why, is pytest's to report:
+        the case's id, its assertion, its xfail marker)."""
         self.tried[category] += 1
         if not violations:
             self.held[category] += 1

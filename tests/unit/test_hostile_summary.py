@@ -19,7 +19,7 @@ def test_case(case, tally, request):
     known = case in ("known", "fixed")
     if known:
         request.applymarker(pytest.mark.xfail(strict=True, reason="LIMITATION: known"))
-    tally.record("bodies", case, problems, known_bug=known)
+    tally.record("bodies", problems)
     assert not problems, problems
 """
 
