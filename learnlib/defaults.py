@@ -20,6 +20,7 @@ DELETE_BRANCH = False
 WAIT_TIMEOUT = 1800.0  # seconds --wait follows a learn run
 MAX_FAILED_RUNS = 3  # a plan's learn runs failed in a row after which it is not redispatched
 RUN_GONE_RECHECK = 3.0  # seconds before a 404 for a run that may be just dispatched is re-asked
+RUN_GONE_LOOKS = 3  # looks in all at such a run, the waits doubling (3 s, 6 s): GitHub's lag
 CHECK_SESSION_ARTIFACT = True  # read the implementation run's session artifact before a dispatch
 STATUS_STATE = "open"
 STATUS_LIMIT = 500

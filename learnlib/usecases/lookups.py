@@ -27,6 +27,7 @@ from learnlib.rules import plan_header
 from learnlib.rules.decision import run_id_of
 from learnlib.rules.learn_state import Stage, stage
 from learnlib.rules.records import Issue, WorkflowRun
+from learnlib.rules.schedule import Schedule
 from learnlib.rules.session import SessionCheck, judge, remote_session_run, run_gone, unreadable
 
 RECHECK_AFTER = defaults.RUN_GONE_RECHECK
@@ -44,14 +45,19 @@ def look_up_run(
     """The run by id (one request), or None when GitHub does not know it.
 
     ``maybe_fresh``: nothing newer was listed, so the run may have been dispatched a moment ago
-    and GitHub may not know it yet: a 404 is asked again after ``recheck_after`` seconds before
-    it counts. GhError (anything but a 404) propagates: the run's fate is then unknown.
+    and GitHub may not know it yet (it can take seconds): a 404 is asked again after
+    ``recheck_after`` seconds, then after twice that, before it counts (defaults.RUN_GONE_LOOKS
+    looks in all). GhError (anything but a 404) propagates: the run's fate is then unknown.
     """
     run = run_by_id(gh, run_id)
-    if run is None and maybe_fresh:
-        sleep(recheck_after)
+    if run is not None or not maybe_fresh:
+        return run
+    for wait in Schedule(first=recheck_after, attempts=defaults.RUN_GONE_LOOKS).waits():
+        sleep(wait)
         run = run_by_id(gh, run_id)
-    return run
+        if run is not None:
+            return run
+    return None
 
 
 def read_session(gh: GitHubCli, header: Mapping[str, object]) -> SessionCheck | None:

@@ -146,7 +146,10 @@ def test_wait_exits_by_the_runs_end_within_seconds(
     if code:
         assert payload["error_type"] == "learn_run_failed"
     assert 4.0 <= elapsed <= 4.0 + 8.0  # seen within one short wait of the run's end
-    assert "in_progress" in err and "completed" in err
+    # each status seen is told once (in_progress too, when a look came before the run's end:
+    # on a loaded machine the first look may come after it)
+    told = [line for line in err.splitlines() if line.startswith(f"Run {payload['run_id']}: ")]
+    assert told and "completed" in told[-1] and len(told) == len(set(told)), err
 
 
 def test_wait_timeout_leaves_the_dispatch_standing(sandbox: SandboxGitHub, tmp_path: Path) -> None:
@@ -190,7 +193,10 @@ def test_backlog_over_100_plans_dispatches_each_once_through_a_secondary_rate_li
     per_plan = Counter(int(d.inputs["issue_number"]) for d in sandbox.dispatches)
     assert {n: per_plan[n] for n in made} == dict.fromkeys(made, 1)
     assert sandbox.request_count(status=403) > 0, "the rate limit was never met"
-    assert "rate limit" in err
+    # a dispatch the limit refused pauses every worker, and says so; a refused header write is
+    # retried patiently inside its plan, unseen (which request meets the limit is the load's)
+    if sandbox.request_count("workflow_dispatch", status=403):
+        assert "rate limit" in err
     for number in made:
         assert "learn_status: pending" in sandbox.issue(number).body
 

@@ -30,7 +30,9 @@ from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
 from tests.hostile.conftest import Tally
 
 PLAN = 5406
-OPTIONS = LearnOptions(run_discovery_timeout=2.0, dispatch_confirm_timeout=0.3)
+OPTIONS = LearnOptions(
+    run_discovery_timeout=2.0, dispatch_confirm_timeout=0.3, run_gone_recheck=1.0
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("gh") is None, reason="needs the real gh")
 
@@ -58,8 +60,8 @@ def stale_deleted(sandbox: SandboxGitHub) -> None:
 
 
 def stale_unlisted_newest(sandbox: SandboxGitHub) -> None:
-    # newer than every listed run: not listed yet, or deleted; GitHub answers 404 by id twice,
-    # a few seconds apart: it no longer exists, and the plan is dispatched again (issue 16)
+    # newer than every listed run: not listed yet, or deleted; GitHub answers 404 by id three
+    # times, seconds apart: it no longer exists, and the plan is dispatched again (issue 16)
     sandbox.add_run(title="Learn #1 a", status="completed", conclusion="success")
     set_header(sandbox, {"learn_status": "pending", "learn_run_id": "99999999999"})
 

@@ -166,15 +166,15 @@ def test_the_named_run_is_asked_for_only_when_the_listing_lacks_it(fp: Any, gh: 
     assert fp.call_count(run_url(50)) == 1
 
 
-def test_a_named_run_newer_than_every_listed_run_is_looked_at_twice(fp: Any, gh: GitHubCli) -> None:
+def test_a_named_run_newer_than_every_listed_run_is_looked_at_again(fp: Any, gh: GitHubCli) -> None:
     listed = [to_run(rest_run(90, 1), "t")]
-    fp.register(run_url(95), stderr=NOT_FOUND, returncode=1, occurrences=2)
+    fp.register(run_url(95), stderr=NOT_FOUND, returncode=1, occurrences=3)
     slept: list[float] = []
     gone = named_run(gh, plan(1, pending_body(95)), listed, sleep=slept.append)
-    assert gone.gone == {95} and len(slept) == 1 and fp.call_count(run_url(95)) == 2
+    assert gone.gone == {95} and len(slept) == 2 and fp.call_count(run_url(95)) == 3
     fp.register(run_url(60), stderr=NOT_FOUND, returncode=1)
     assert named_run(gh, plan(1, pending_body(60)), listed, sleep=slept.append).gone == {60}
-    assert len(slept) == 1  # older than a listed run: one 404 is enough
+    assert len(slept) == 2  # older than a listed run: one 404 is enough
 
 
 def test_read_sessions_reads_only_remote_only_plans(fp: Any, gh: GitHubCli) -> None:
@@ -182,3 +182,25 @@ def test_read_sessions_reads_only_remote_only_plans(fp: Any, gh: GitHubCli) -> N
     artifacts(fp, [{"id": 1, "name": "session-x", "expired": False, "expires_at": None}])
     checks = read_sessions(gh, [plan(1, PLAN_BODY), plan(2, local)])
     assert list(checks) == [1] and checks[1].verdict == "live"
+
+
+def test_a_run_that_may_be_fresh_is_looked_at_three_times_before_it_counts_as_gone(
+    fp: Any, gh: GitHubCli
+) -> None:
+    """GitHub can take seconds to know a run just dispatched: 404, 404, then found."""
+    fp.register(run_url(7), stderr=NOT_FOUND, returncode=1)
+    fp.register(run_url(7), stderr=NOT_FOUND, returncode=1)
+    fp.register(run_url(7), stdout=gh_json(rest_run(7)))
+    slept: list[float] = []
+
+    found = look_up_run(gh, 7, maybe_fresh=True, recheck_after=2.5, sleep=slept.append)
+
+    assert found is not None and found.id == 7 and slept == [2.5, 5.0]
+
+
+def test_a_run_that_stays_unknown_through_every_look_is_gone(fp: Any, gh: GitHubCli) -> None:
+    fp.register(run_url(7), stderr=NOT_FOUND, returncode=1, occurrences=3)
+    slept: list[float] = []
+
+    assert look_up_run(gh, 7, maybe_fresh=True, recheck_after=2.5, sleep=slept.append) is None
+    assert slept == [2.5, 5.0] and fp.call_count(run_url(7)) == 3

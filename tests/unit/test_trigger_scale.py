@@ -77,14 +77,15 @@ def test_a_named_run_that_no_longer_exists_is_redispatched_after_one_404(
     )
 
 
-def test_a_newest_run_deleted_is_redispatched_after_a_second_404(
+def test_a_newest_run_deleted_is_redispatched_after_a_third_404(
     gh: GitHubCli, gh_fake: FakeGh
 ) -> None:
-    # the "deleted while newest" limitation: nothing newer is listed, so GitHub is asked twice
+    # the "deleted while newest" limitation: nothing newer is listed, so GitHub is asked three
+    # times (waits doubling) before the run counts as gone
     body = pending(50_000)
     gh_fake.issue_view(ISSUE, body=body)
     sides(gh_fake, NEWER)
-    lookup(gh_fake, 50_000, answer=None, times=2)
+    lookup(gh_fake, 50_000, answer=None, times=3)
     dispatch_and_write(gh_fake, body)
 
     result = trigger(gh, run_gone_recheck=0.05)
