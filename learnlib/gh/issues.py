@@ -1,4 +1,4 @@
-"""GitHub issues through gh: read one, list many, read its body, write its body."""
+"""GitHub issues through gh: read one, list a label's (REST pages), read and write its body."""
 
 from __future__ import annotations
 
@@ -18,44 +18,13 @@ def view_issue(gh: GitHubCli, number: int) -> Issue:
     """`gh issue view N --json number,title,body,labels,state,url`."""
     action = f"reading issue #{number}"
     data = gh.run_json(["issue", "view", str(number), "--json", ISSUE_FIELDS], action=action)
-    if field_of(data, "number", int, action=action) != number:
-        raise GhBadOutput(action, f"gh answered with issue #{data['number']}, not #{number}")
-    return Issue(
-        number=number,
-        title=field_of(data, "title", str, action=action),
-        body=field_of(data, "body", str, action=action),
-        labels=_label_names(field_of(data, "labels", list, action=action), action),
-        state=field_of(data, "state", str, action=action),
-        url=field_of(data, "url", str, action=action),
-    )
+    issue = _issue(data, action)
+    if issue.number != number:
+        raise GhBadOutput(action, f"gh answered with issue #{issue.number}, not #{number}")
+    return issue
 
 
 ISSUE_STATES = ("open", "closed", "all")
-
-
-def list_issues(gh: GitHubCli, *, label: str, state: str = "open", limit: int = 30) -> list[Issue]:
-    """`gh issue list --label L --state S --limit N --json ...`; gh pages by 100."""
-    if state not in ISSUE_STATES:
-        raise ValueError(f"state must be one of {', '.join(ISSUE_STATES)}, got {state!r}")
-    action = f"listing {state} issues labelled {label}"
-    data = gh.run_json(
-        [
-            "issue",
-            "list",
-            "--label",
-            label,
-            "--state",
-            state,
-            "--limit",
-            str(limit),
-            "--json",
-            ISSUE_FIELDS,
-        ],
-        action=action,
-    )
-    if not isinstance(data, list):
-        raise GhBadOutput(action, "gh's JSON is not a list of issues")
-    return [_issue(item, action) for item in data]
 
 
 def _issue(data: object, action: str) -> Issue:

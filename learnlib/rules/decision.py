@@ -42,6 +42,7 @@ from typing import Literal
 
 from learnlib import defaults
 from learnlib.rules import plan_header
+from learnlib.rules.failure import Failure
 from learnlib.rules.learn_state import PENDING, Stage, invalid_status_sentence, stage
 from learnlib.rules.records import Issue, WorkflowRun
 from learnlib.rules.session import SessionCheck
@@ -70,6 +71,13 @@ class Decision:
     @property
     def dispatches(self) -> bool:
         return self.action in ("dispatch", "redispatch")
+
+    @property
+    def failure(self) -> Failure | None:
+        """Why the trigger refuses (None unless the action is refuse)."""
+        if self.action != "refuse":
+            return None
+        return Failure(self.reason, self.error_type or "refused", self.detail)
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,7 @@ class _Picked:
     sessions: dict[int, SessionCheck] = field(default_factory=dict)  # by issue number
 
 
-SESSION_BATCH = 20  # session artifacts read a batch at a time, until --max-dispatches is met
+SESSION_BATCH = defaults.SESSION_BATCH  # a batch at a time, until --max-dispatches is met
 
 
 def _pick(gh: GitHubCli, listing: PlanListing, options: BacklogOptions) -> _Picked:

@@ -31,7 +31,7 @@ from learnlib.rules.schedule import Schedule
 from learnlib.rules.session import SessionCheck, judge, remote_session_run, run_gone, unreadable
 
 RECHECK_AFTER = defaults.RUN_GONE_RECHECK
-LOOKUP_WORKERS = 4
+LOOKUP_WORKERS = defaults.LOOKUP_WORKERS
 
 
 def look_up_run(

@@ -58,10 +58,7 @@ class PlanStatus:
     @property
     def failure(self) -> Failure | None:
         """Why the trigger would refuse this plan (None unless the action is refuse)."""
-        decision = self.decision
-        if decision.action != "refuse":
-            return None
-        return Failure(decision.reason, decision.error_type or "refused", decision.detail)
+        return self.decision.failure
 
 
 @dataclass(frozen=True)

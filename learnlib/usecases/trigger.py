@@ -125,9 +125,8 @@ def trigger_plan(
     decision = read.decision
     base = replace(base, action=decision.action)
     warnings = read.warnings
-    if decision.action == "refuse":
-        refused = Failure(decision.reason, decision.error_type or "refused", decision.detail)
-        return failed(replace(base, warnings=warnings), refused)
+    if decision.failure is not None:
+        return failed(replace(base, warnings=warnings), decision.failure)
     plan = Plan(read.issue, plan_header.read_header(read.issue.body))
     if not decision.dispatches:
         progress(f"Not dispatching: {decision.reason}")
