@@ -27,7 +27,9 @@ from learnlib.rules.decision import Action, Decision, decide, run_id_of
 from learnlib.rules.failure import Failed, Failure
 from learnlib.rules.learn_state import (
     BodyTooLong,
+    Stage,
     body_diff,
+    stage,
     updated_body,
     updated_with,
     with_learn_state,
@@ -189,8 +191,9 @@ def _read_and_decide(
 def _session_of(
     gh: GitHubCli, issue: Issue, options: LearnOptions, reads: SideReads | None
 ) -> SessionCheck | None:
-    """The session artifact's verdict for a plan whose session data is remote only (None: no
-    read needed, or the check is off); learn-backlog hands in what it read already."""
+    """The session artifact's verdict for a plan whose session data is remote only and that may
+    be dispatched (None: no read needed, or the check is off); learn-backlog hands in what it read
+    already."""
     if not options.check_session_artifact:
         return None
     try:
@@ -198,8 +201,8 @@ def _session_of(
     except plan_header.PlanHeaderError:
         return None  # the decision refuses the header itself
     run_id = remote_session_run(header)
-    if run_id is None:
-        return None
+    if run_id is None or (stage(header.get("learn_status")) == Stage.LEARNED and not options.force):
+        return None  # no session needed: a learned plan is not dispatched without --force
     if reads is not None and run_id in reads.sessions:
         return reads.sessions[run_id]
     return read_session(gh, header)

@@ -232,3 +232,17 @@ def test_the_check_can_be_turned_off(gh: GitHubCli, gh_fake: FakeGh) -> None:
 
     assert trigger(gh, check_session_artifact=False).workflow_triggered
     assert gh_fake.fp.call_count(["gh", "api", ARTIFACTS]) == 0
+
+
+def test_a_learned_plan_makes_no_artifact_request(gh: GitHubCli, gh_fake: FakeGh) -> None:
+    """Only a dispatch needs the session: a learned plan (no --force) never dispatches."""
+    body = plan_header.set_values(PLAN_BODY, {"learn_status": "completed_no_plan"})
+    gh_fake.issue_view(ISSUE, body=body)
+    sides(gh_fake)
+    with tripwires(gh_fake.fp):
+        session_answer(gh_fake, [LIVE_SESSION])
+
+    result = trigger(gh)
+
+    assert result.success and result.action == "none" and not result.workflow_triggered
+    assert gh_fake.fp.call_count(["gh", "api", ARTIFACTS]) == 0
