@@ -210,7 +210,8 @@ def _with_lookups(
     by_id = {run.id: run for run in runs}
     pending = _pending(plans.issues)
     missing = sorted({run for n, run in named.items() if run not in by_id and n in pending})
-    found, gone = _look_up(gh, missing, newest=max(by_id, default=0), sleep=sleep)
+    found, gone, unread = _look_up(gh, missing, newest=max(by_id, default=0), sleep=sleep)
+    why += [f"run {run_id} could not be looked up by id: {detail}" for run_id, detail in unread]
     return PlanListing(
         plans.issues,
         tuple(recent),
@@ -242,9 +243,9 @@ def _pending(issues: Iterable[Issue]) -> set[int]:
 
 def _look_up(
     gh: GitHubCli, run_ids: list[int], *, newest: int, sleep: Callable[[float], None]
-) -> tuple[dict[int, WorkflowRun], frozenset[int]]:
-    """Runs by id, a few at a time: those found, and those GitHub answered 404 for. A lookup
-    that fails otherwise leaves the run unknown (the decision then waits)."""
+) -> tuple[dict[int, WorkflowRun], frozenset[int], list[tuple[int, str]]]:
+    """Runs by id, a few at a time: those found, those GitHub answered 404 for, and those whose
+    lookup failed otherwise (unknown: the decision then waits, and the listing says so)."""
 
     def one(run_id: int) -> tuple[int, WorkflowRun | GhError | None]:
         try:
@@ -253,11 +254,12 @@ def _look_up(
             return run_id, error
 
     if not run_ids:
-        return {}, frozenset()
+        return {}, frozenset(), []
     with ThreadPoolExecutor(max_workers=min(LOOKUP_WORKERS, len(run_ids))) as pool:
         answers = list(pool.map(one, run_ids))
     found = {run_id: run for run_id, run in answers if isinstance(run, WorkflowRun)}
-    return found, frozenset(run_id for run_id, run in answers if run is None)
+    unread = [(run_id, run.detail) for run_id, run in answers if isinstance(run, GhError)]
+    return found, frozenset(run_id for run_id, run in answers if run is None), unread
 
 
 @dataclass(frozen=True)

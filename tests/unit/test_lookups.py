@@ -204,3 +204,26 @@ def test_a_run_that_stays_unknown_through_every_look_is_gone(fp: Any, gh: GitHub
 
     assert look_up_run(gh, 7, maybe_fresh=True, recheck_after=2.5, sleep=slept.append) is None
     assert slept == [2.5, 5.0] and fp.call_count(run_url(7)) == 3
+
+
+def test_a_run_that_cannot_be_looked_up_makes_the_listing_incomplete(
+    fp: Any, gh: GitHubCli
+) -> None:
+    """A pending plan whose named run could not be read by id (not a 404) is decided without it:
+    the listing says so instead of looking whole."""
+    fp.register(
+        ["gh", "api", ISSUES.format(page=1, owner="{owner}", repo="{repo}")],
+        stdout=gh_json([rest_issue(1, body=pending_body(5))]),
+    )
+    answer = {"total_count": 1, "workflow_runs": [rest_run(90, 2)]}
+    fp.register(
+        ["gh", "api", RUNS.format(page=1, owner="{owner}", repo="{repo}")], stdout=gh_json(answer)
+    )
+    fp.register(run_url(5), stderr="HTTP 403: Resource not accessible (https://x)\n", returncode=1)
+
+    listing = read_plans(
+        gh, label="erk-plan", workflow="learn-async.yml", state="closed", limit=500
+    )
+
+    assert not listing.complete and listing.gone == frozenset()
+    assert any("run 5" in why and "403" in why for why in listing.why), listing.why
