@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
+from pytest_subprocess.process_dispatcher import ProcessDispatcher
 
 from tests.gh_capabilities import GhCapabilities, ProbeFailed, gh_capabilities, gh_under_test
 
@@ -31,3 +35,19 @@ def _own_sandbox_state(
     own, never the user's ($LEARNLIB_SANDBOX_STATE, see learnlib/sandbox/session.py)."""
     state = tmp_path_factory.mktemp("sandbox-state") / "sandbox.json"
     monkeypatch.setenv("LEARNLIB_SANDBOX_STATE", str(state))
+
+
+# pytest-subprocess's dispatcher is not thread-safe: one thread walks the registrations while
+# another's call removes a used one ("dictionary changed size during iteration"), and the use cases
+# call gh from several threads. Its dispatch (the match, the bookkeeping and the fake's creation)
+# runs under one lock; what the fake then does (stdin, stdout, callbacks) runs outside it.
+_DISPATCH_LOCK = threading.RLock()
+_dispatch = ProcessDispatcher.dispatch.__func__  # type: ignore[attr-defined]
+
+
+def _serialized_dispatch(cls: type[ProcessDispatcher], command: Any, **kwargs: Any) -> Any:
+    with _DISPATCH_LOCK:
+        return _dispatch(cls, command, **kwargs)
+
+
+ProcessDispatcher.dispatch = classmethod(_serialized_dispatch)  # type: ignore[method-assign,assignment,arg-type]
