@@ -108,19 +108,24 @@ def test_learn_status_over_200_plans_costs_at_most_6_requests_and_agrees_with_th
         "no_session": "refuse",
     }
     assert {n: p["action"] for n, p in plans.items()} == {n: expected[k] for n, k in made.items()}
+    # each plan's own trigger --dry-run: the newest 25 and the oldest 25 (five of each kind at
+    # each end of the listing), not all 200, which cost half a minute of gh calls
+    numbers = list(made)
+    sample = numbers[:25] + numbers[-25:]
     gh = client(sandbox, tmp_path)
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = dict(
             zip(
-                made,
+                sample,
                 pool.map(
                     lambda n: trigger_plan(gh, n, LearnOptions(dry_run=True, ref="main")),
-                    made,
+                    sample,
                 ),
                 strict=True,
             )
         )
-    for number, plan in plans.items():  # the same decision, and the same words for it
+    for number in sample:  # the same decision, and the same words for it
+        plan = plans[number]
         assert results[number].action == plan["action"], (number, plan, results[number])
         if plan["action"] in ("redispatch", "none"):
             assert results[number].reason == plan["reason"], (number, plan, results[number])
@@ -180,10 +185,10 @@ BACKLOG_ENV = {
 }
 
 
-def test_backlog_over_100_plans_dispatches_each_once_through_a_secondary_rate_limit(
+def test_backlog_over_50_plans_dispatches_each_once_through_a_secondary_rate_limit(
     sandbox: SandboxGitHub, tmp_path: Path
 ) -> None:
-    made = add_plans(sandbox, 100, kinds=("never",))
+    made = add_plans(sandbox, 50, kinds=("never",))
     sandbox.secondary_rate_limit(20, 2.0, retry_after=1)  # 10 writes a second; 4 workers make more
 
     code, payload, err = invoke(
