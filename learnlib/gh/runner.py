@@ -215,7 +215,10 @@ class GitHubCli:
     executable: str = "gh"
     env: Mapping[str, str] | None = None
     retry: Schedule = RETRY
+    #: The client's time: its retries sleep with ``sleep``, and every wait built on gh calls
+    #: (run discovery, lookups, --wait) takes ``sleep`` and ``clock`` from here unless given.
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
 
     def run(
         self,

@@ -6,7 +6,6 @@ The clock and the sleep are injected, so the waiting rules are tested without wa
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -66,8 +65,8 @@ def follow_run(
     *,
     timeout: float,
     progress: Progress = silent,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
     view: Viewer | None = None,
 ) -> RunOutcome:
     """Look at the run until it completes or ``timeout`` seconds pass.
@@ -84,6 +83,7 @@ def follow_run(
             detail="the dispatch succeeded but its run was not found, so it cannot be followed",
         )
     look = view or _default_viewer()
+    sleep, clock = sleep or gh.sleep, clock or gh.clock
     start = clock()
     end = start + timeout
     # The task's deadline is for its gh calls, not for a wait that may last half an hour.

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -110,10 +109,12 @@ def discover(
     *,
     timeout: float,
     progress: Progress = silent,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Match:
-    """List the workflow's runs on the :func:`poll_offsets` schedule until ours settles."""
+    """List the workflow's runs on the :func:`poll_offsets` schedule until ours settles (the
+    sleep and the clock are the client's unless given)."""
+    sleep, clock = sleep or gh.sleep, clock or gh.clock
     start = clock()
     told = False
     for offset in poll_offsets(min(timeout, gh.deadline.remaining())):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -40,7 +39,7 @@ def look_up_run(
     *,
     maybe_fresh: bool,
     recheck_after: float = RECHECK_AFTER,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> WorkflowRun | None:
     """The run by id (one request), or None when GitHub does not know it.
 
@@ -52,6 +51,7 @@ def look_up_run(
     run = run_by_id(gh, run_id)
     if run is not None or not maybe_fresh:
         return run
+    sleep = sleep or gh.sleep
     for wait in Schedule(first=recheck_after, attempts=defaults.RUN_GONE_LOOKS).waits():
         sleep(wait)
         run = run_by_id(gh, run_id)
@@ -119,7 +119,7 @@ def read_plans(
     workflow: str,
     state: str,
     limit: int,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> PlanListing:
     """Every plan (paged, bounded by ``limit``) and the runs their decisions need.
 
@@ -196,7 +196,7 @@ def _with_lookups(
     gh: GitHubCli,
     plans: IssueListing,
     history: RunHistory | list[WorkflowRun],
-    sleep: Callable[[float], None],
+    sleep: Callable[[float], None] | None,
 ) -> PlanListing:
     """The listing, with the pending plans' named runs still missing looked up by id."""
     named = _named_runs(plans.issues)
@@ -242,7 +242,7 @@ def _pending(issues: Iterable[Issue]) -> set[int]:
 
 
 def _look_up(
-    gh: GitHubCli, run_ids: list[int], *, newest: int, sleep: Callable[[float], None]
+    gh: GitHubCli, run_ids: list[int], *, newest: int, sleep: Callable[[float], None] | None
 ) -> tuple[dict[int, WorkflowRun], frozenset[int], list[tuple[int, str]]]:
     """Runs by id, a few at a time: those found, those GitHub answered 404 for, and those whose
     lookup failed otherwise (unknown: the decision then waits, and the listing says so)."""
@@ -277,7 +277,7 @@ def named_run(
     listed: Iterable[WorkflowRun],
     *,
     recheck_after: float = RECHECK_AFTER,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     gone: frozenset[int] = frozenset(),
 ) -> NamedRun:
     """For a pending plan whose `learn_run_id` is not in the listing: ask GitHub for it by id

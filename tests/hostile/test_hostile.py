@@ -49,6 +49,7 @@ from learnlib.usecases.trigger import LearnOptions, trigger_plan
 from tests.gh_capabilities import GhCapabilities
 from tests.gh_outputs import NOT_FOUND_STDERR, gh_json, issue_view_output, run_output
 from tests.hostile.conftest import Tally
+from tests.virtual_time import VirtualTime
 
 ISSUE = 5406
 DEADLINE = 20.0  # the GitHubCli's deadline, and every case's default time budget
@@ -610,13 +611,13 @@ def client(sandbox: SandboxGitHub, tmp_path: Path, timeout: float = GH_TIMEOUT) 
 
 def trigger(seen: Observed, gh: GitHubCli, options: LearnOptions) -> None:
     """Trigger once: the JSON object the task would print, or what was raised, and the time."""
-    started = time.monotonic()
+    started = gh.clock()
     try:
         result = trigger_plan(gh, ISSUE, options)
         seen.payload = json.dumps(trigger_payload(result), ensure_ascii=False)
     except Exception as error:  # an exception is a broken invariant, reported by check()
         seen.raised = repr(error)
-    seen.elapsed = time.monotonic() - started
+    seen.elapsed = gh.clock() - started
 
 
 def run_in_sandbox(
@@ -1164,7 +1165,15 @@ def run_with_fake_gh(fp: Any, case: OutputCase) -> Observed:
         else:
             fp.register(list(argv), stdout=stdout, occurrences=3)
     fp.register(["gh", fp.any()], stderr="unexpected call\n", returncode=1, occurrences=20)
-    trigger(seen, GitHubCli(deadline=Deadline(DEADLINE), retry=QUICK_RETRY), FAKE_OPTIONS)
+    # gh is faked: the waits pass at once on a virtual clock, and count towards the budget
+    waits = VirtualTime()
+    gh = GitHubCli(
+        deadline=Deadline(DEADLINE, waits.clock),
+        retry=QUICK_RETRY,
+        sleep=waits.sleep,
+        clock=waits.clock,
+    )
+    trigger(seen, gh, FAKE_OPTIONS)
     seen.final = seen.written[-1] if seen.written else body_text
     for call in ([str(arg) for arg in call] for call in fp.calls):
         if not any(call[: len(argv)] == list(argv) for argv in FAKE_STEPS.values()):

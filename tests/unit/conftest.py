@@ -19,6 +19,7 @@ from learnlib.rules.schedule import Schedule
 from learnlib.tasks.collection import ns
 from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
 from tests.gh_outputs import gh_json, issue_view_output, run_list_output
+from tests.virtual_time import VirtualTime
 
 PLAN_BODY = """<!-- WARNING: Machine-generated. Manual edits may break erk tooling. -->
 <!-- erk:metadata-block:plan-header -->
@@ -325,10 +326,17 @@ def gh_fake(fp: Any, request: pytest.FixtureRequest) -> Iterator[FakeGh]:
 
 
 @pytest.fixture
-def gh() -> GitHubCli:
-    """A client with short retry waits so unit tests stay fast."""
+def virtual_time() -> VirtualTime:
+    return VirtualTime()
+
+
+@pytest.fixture
+def gh(virtual_time: VirtualTime) -> GitHubCli:
+    """A client with no retry waits, whose other waits (run discovery, lookups) pass at once
+    on its virtual clock (tests/virtual_time.py), the deadline's too."""
     return GitHubCli(
-        deadline=Deadline(30.0),
+        deadline=Deadline(30.0, virtual_time.clock),
         retry=Schedule(first=0.0, longest=0.0, attempts=3),
-        sleep=lambda _: None,
+        sleep=virtual_time.sleep,
+        clock=virtual_time.clock,
     )

@@ -20,6 +20,7 @@ from learnlib.usecases.lookups import (
 from tests.gh_outputs import gh_json
 from tests.unit.conftest import PLAN_BODY
 from tests.unit.test_rest_lists import ISSUES, NOT_FOUND, RUNS, rest_issue, rest_run
+from tests.virtual_time import VirtualTime
 
 RUN = "repos/{owner}/{repo}/actions/runs/{id}"
 ARTIFACTS = "repos/{owner}/{repo}/actions/runs/21203500990/artifacts?per_page=100"
@@ -227,3 +228,14 @@ def test_a_run_that_cannot_be_looked_up_makes_the_listing_incomplete(
 
     assert not listing.complete and listing.gone == frozenset()
     assert any("run 5" in why and "403" in why for why in listing.why), listing.why
+
+
+def test_the_pause_before_asking_again_is_the_clients(
+    fp: Any, gh: GitHubCli, virtual_time: VirtualTime
+) -> None:
+    fp.register(run_url(7), stderr=NOT_FOUND, returncode=1)
+    fp.register(run_url(7), stdout=gh_json(rest_run(7)))
+
+    found = look_up_run(gh, 7, maybe_fresh=True, recheck_after=2.5)
+
+    assert found is not None and virtual_time.waits == [2.5]

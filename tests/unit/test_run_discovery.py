@@ -13,6 +13,7 @@ from learnlib.timing.run_discovery import RunQuery, discover, match_run, poll_of
 from tests.gh_outputs import run_output
 from tests.unit.conftest import FakeGh
 from tests.unit.test_runs_parsing import make_run
+from tests.virtual_time import VirtualTime
 
 T0 = datetime(2026, 11, 24, 10, tzinfo=UTC)
 
@@ -150,3 +151,20 @@ def test_known_old_and_other_issues_runs_are_never_ours() -> None:
 def test_a_workflow_without_run_name_matches_an_untitled_run() -> None:
     untitled = make_run(5, T0, "Learn (async)")
     assert match_run([untitled], RunQuery(5406, T0)).run == untitled
+
+
+def test_the_polls_wait_on_the_clients_time(
+    gh: GitHubCli, fp: Any, virtual_time: VirtualTime
+) -> None:
+    fake = FakeGh(fp)
+    fake.run_list([], occurrences=5)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fake.run_list([run_output(9, now, display_title="Learn #5406")], occurrences=2)
+
+    match = discover(gh, "learn-async.yml", RunQuery(5406, datetime.now(UTC)), timeout=30.0)
+
+    # no sleep or clock given: the client's (a virtual one here), so nothing waited for real
+    assert match.run is not None and match.run.id == 9
+    # five polls 0.35 s apart see nothing, the sixth matches, one look as long again confirms:
+    # six waits, 3.5 s less the little real time the calls took
+    assert len(virtual_time.waits) == 6 and 3.0 < virtual_time.waited <= 3.5 + 1e-6
