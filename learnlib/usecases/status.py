@@ -151,7 +151,7 @@ def survey_plans(
     if not issues:
         rows = [plan_status(issue, listing, rules) for issue in listing.issues]
         if sessions and check_session_artifact:
-            rows = _with_sessions(gh, rows, listing, rules)
+            rows = _with_sessions(gh, rows, listing.issues, listing, rules)
         return _report(rows, listing)
     by_number = {issue.number: issue for issue in listing.issues}
     chosen: list[Issue | PlanStatus] = []
@@ -161,23 +161,27 @@ def survey_plans(
             issue, named = issue
             listing = listing.learnt(named.runs, named.gone)
         chosen.append(issue)
-    found = [issue for issue in chosen if isinstance(issue, Issue)]
-    if check_session_artifact:
-        rules = Rules(label, max_failed_runs, read_sessions(gh, found))
     rows = [
         plan_status(issue, listing, rules) if isinstance(issue, Issue) else issue
         for issue in chosen
     ]
+    if check_session_artifact:
+        found = [issue for issue in chosen if isinstance(issue, Issue)]
+        rows = _with_sessions(gh, rows, found, listing, rules)
     return _report(rows, listing)
 
 
 def _with_sessions(
-    gh: GitHubCli, rows: list[PlanStatus], listing: PlanListing, rules: Rules
+    gh: GitHubCli,
+    rows: list[PlanStatus],
+    issues: Sequence[Issue],
+    listing: PlanListing,
+    rules: Rules,
 ) -> list[PlanStatus]:
     """The rows again, the plans they would dispatch decided with their session artifact's
-    verdict, as their trigger decides."""
+    verdict, as their trigger decides (a plan that would not be dispatched needs no read)."""
     dispatching = {row.issue_number for row in rows if row.decision.dispatches}
-    wanted = [issue for issue in listing.issues if issue.number in dispatching]
+    wanted = [issue for issue in issues if issue.number in dispatching]
     checked = replace(rules, sessions=read_sessions(gh, wanted))
     by_number = {issue.number: issue for issue in wanted}
     return [

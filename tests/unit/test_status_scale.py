@@ -215,3 +215,22 @@ def test_learn_status_without_sessions_reads_no_artifact(
 
     assert code == 0 and payload["plans"][0]["action"] == "dispatch"
     assert not any("artifacts" in " ".join(call) for call in fp.calls)
+
+
+def test_learn_status_issue_reads_no_artifact_for_a_plan_it_would_not_dispatch(
+    fp: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--issue N of a learned plan: `none`, and its session artifact is not read (its trigger
+    would not read it either)."""
+    plans = {
+        3: plan_header.set_values(
+            PLAN_BODY, {"last_remote_impl_run_id": "7003", "learn_status": "completed_no_plan"}
+        )
+    }
+    issue_pages(fp, plans, state="open")
+    no_runs(fp)
+
+    code, payload, _ = run_task(capsys, "learn-status", "--issue", "3", "--json")
+
+    assert code == 0 and [plan["action"] for plan in payload["plans"]] == ["none"]
+    assert not any("artifacts" in " ".join(call) for call in fp.calls)
