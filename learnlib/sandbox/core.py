@@ -151,6 +151,7 @@ class RateLimit:
     window: float
     retry_after: int
     hits: list[float] = field(default_factory=list)  # times of the requests let through
+    fresh_at: float | None = None  # Retry-After seconds after the last refusal: a fresh window
 
 
 @dataclass
@@ -211,10 +212,14 @@ class Core:
             if limit is None or not creating:
                 return None
             now = time.time()
+            if limit.fresh_at is not None and now >= limit.fresh_at:
+                # GitHub's word: retry once Retry-After has passed, and the retry goes through
+                limit.hits, limit.fresh_at = [], None
             limit.hits = [t for t in limit.hits if t > now - limit.window]
             if len(limit.hits) < limit.limit:
                 limit.hits.append(now)
                 return None
+            limit.fresh_at = now + limit.retry_after
             u = uuid.uuid4().hex.upper()
             request_id = f"{u[:4]}:{u[4:8]}:{u[8:15]}:{u[15:22]}:{u[22:30]}"
             headers = {"Retry-After": str(limit.retry_after), "X-GitHub-Request-Id": request_id}

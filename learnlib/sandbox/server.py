@@ -296,7 +296,9 @@ class SandboxGitHub:
         """Past ``limit`` content-creating requests (POST/PATCH/PUT/DELETE, GraphQL mutations)
         in any ``window`` seconds, answer GitHub's 403 "You have exceeded a secondary rate
         limit..." with ``Retry-After: retry_after`` and change nothing. Refused requests do not
-        count towards the window."""
+        count towards the window; once ``retry_after`` seconds have passed since a refusal, the
+        window starts afresh, so a retry made when GitHub said goes through (a long window
+        makes the limit met by the count of writes, however fast they come)."""
         if limit < 0 or window <= 0:
             raise ValueError("limit must be zero or more and window more than zero seconds")
         with self.core.lock:

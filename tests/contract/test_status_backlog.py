@@ -189,7 +189,9 @@ def test_backlog_over_50_plans_dispatches_each_once_through_a_secondary_rate_lim
     sandbox: SandboxGitHub, tmp_path: Path
 ) -> None:
     made = add_plans(sandbox, 50, kinds=("never",))
-    sandbox.secondary_rate_limit(20, 2.0, retry_after=1)  # 10 writes a second; 4 workers make more
+    # 30 writes, then a refusal, 1 s, 30 more...: met by the count of writes (100), not their
+    # speed, which a loaded machine would not reach
+    sandbox.secondary_rate_limit(30, 3600.0, retry_after=1)
 
     code, payload, err = invoke(
         sandbox, tmp_path, "learn-backlog", "--rate", "0", "--concurrency", "4", env=BACKLOG_ENV

@@ -693,6 +693,17 @@ def test_secondary_rate_limit_lets_requests_through_once_the_window_passes(
     assert _api(sandbox, "POST", path, payload).status == 204
 
 
+def test_secondary_rate_limit_lets_a_retry_through_after_retry_after(
+    sandbox: SandboxGitHub,
+) -> None:
+    sandbox.secondary_rate_limit(1, 3600, retry_after=0)
+    path = f"/repos/{DEMO_REPO}/actions/workflows/{LEARN}/dispatches"
+    payload = {"ref": "main", "inputs": {"issue_number": "1"}}
+    # the window is an hour, but Retry-After (0 s) has passed at each retry: as GitHub promises
+    statuses = [_api(sandbox, "POST", path, payload).status for _ in range(5)]
+    assert statuses == [204, 403, 204, 403, 204]
+
+
 def test_gh_env_isolates_gh_caches(sandbox: SandboxGitHub, tmp_path: Path) -> None:
     env = sandbox.gh_env(tmp_path)
     for name in ("GH_CONFIG_DIR", "TMPDIR", "XDG_CACHE_HOME"):
