@@ -185,13 +185,13 @@ BACKLOG_ENV = {
 }
 
 
-def test_backlog_over_50_plans_dispatches_each_once_through_a_secondary_rate_limit(
+def test_backlog_over_30_plans_dispatches_each_once_through_a_secondary_rate_limit(
     sandbox: SandboxGitHub, tmp_path: Path
 ) -> None:
-    made = add_plans(sandbox, 50, kinds=("never",))
-    # 30 writes, then a refusal, 1 s, 30 more...: met by the count of writes (100), not their
+    made = add_plans(sandbox, 30, kinds=("never",))
+    # 20 writes, then a refusal, 1 s, 20 more...: met by the count of writes (60), not their
     # speed, which a loaded machine would not reach
-    sandbox.secondary_rate_limit(30, 3600.0, retry_after=1)
+    sandbox.secondary_rate_limit(20, 3600.0, retry_after=1)
 
     code, payload, err = invoke(
         sandbox, tmp_path, "learn-backlog", "--rate", "0", "--concurrency", "4", env=BACKLOG_ENV
