@@ -127,11 +127,14 @@ def edit_notes(double: SandboxGitHub, before: dict[tuple[str, int], str]) -> lis
     return notes
 
 
-def run_command(argv: Sequence[str], path: Path) -> int:
+def run_command(argv: Sequence[str], path: Path, *, gh_dir: str | None = None) -> int:
     """Run ``argv`` against the sandbox on ``path``, the environment set for it alone; its
-    exit code (127 when it cannot be started)."""
+    exit code (127 when it cannot be started). ``gh_dir``: a folder holding the gh to use when
+    PATH has none (the venv's bin/), put at the end of the command's PATH."""
     with tempfile.TemporaryDirectory(prefix="learnlib-sandbox-") as tmp, open_sandbox(path) as sb:
         env = sb.gh_env(Path(tmp), DEMO_REPO)
+        if gh_dir:
+            env["PATH"] = os.pathsep.join(part for part in (env.get("PATH"), gh_dir) if part)
         try:
             return subprocess.run(list(argv), env=env, check=False).returncode
         except OSError as err:
@@ -152,9 +155,10 @@ def scoped_env(double: SandboxGitHub, tmpdir: Path) -> str:
     )
 
 
-def serve(port: int, path: Path, *, out: TextIO) -> dict[str, Any]:
+def serve(port: int, path: Path, *, out: TextIO, gh: str = "gh") -> dict[str, Any]:
     """Serve the sandbox on ``path`` in the foreground until Ctrl-C or SIGTERM; say on ``out``
-    how to point gh at it without changing the shell's environment."""
+    how to point ``gh`` (its name on PATH, else its path) at it without changing the shell's
+    environment."""
     double = open_sandbox(path)
     stop = threading.Event()
     previous: dict[signal.Signals, Any] = {}
@@ -164,7 +168,7 @@ def serve(port: int, path: Path, *, out: TextIO) -> dict[str, Any]:
     try:
         double.start(port)
         prefix = scoped_env(double, Path(tempfile.mkdtemp(prefix="learnlib-sandbox-gh-")))
-        _say_how(out, double.proxy_url, path, prefix)
+        _say_how(out, double.proxy_url, path, f"{prefix} {shlex.quote(gh)}")
         while not stop.wait(0.2):
             pass
     except KeyboardInterrupt:
@@ -190,6 +194,6 @@ def _say_how(out: TextIO, url: str, path: Path, prefix: str) -> None:
         "# or a shell pointed at it: learnlib sandbox --shell",
         "# To point one command at this server, prefix it with the line below (only that",
         "# command's environment changes; your shell's TMPDIR and HTTP_PROXY stay as they are):",
-        f"{prefix} gh issue view 5406 --json number,title,labels",
+        f"{prefix} issue view 5406 --json number,title,labels",
     ]
     print("\n".join(lines), file=out, flush=True)

@@ -77,7 +77,17 @@ def _sandbox(
     elif reset or runs is not None:
         finish({"success": True, "state_file": str(path), "reset": reset}, 0)
     else:
-        finish({"success": True, **session.serve(number, path, out=sys.stderr)}, 0)
+        finish({"success": True, **session.serve(number, path, out=sys.stderr, gh=_gh())}, 0)
+
+
+def _gh() -> str:
+    """The gh learnlib itself would run: `gh` when PATH has one, else the one beside the
+    interpreter (the venv's bin/, where the `gh` extra puts it), by its path."""
+    import os
+
+    from learnlib.gh.runner import find_gh
+
+    return find_gh("gh", os.environ.get("PATH"))
 
 
 def _learn_runs(ending: str) -> LearnRuns | None:
@@ -107,8 +117,11 @@ def _run(command: list[str], path: Path) -> None:
     from learnlib.tasks.console import say
     from learnlib.tasks.finish import finish
 
+    gh = _gh()
     try:
-        code = session.run_command(command, path)
+        code = session.run_command(
+            command, path, gh_dir=str(Path(gh).parent) if gh != "gh" else None
+        )
     except FileNotFoundError as error:
         say(f"error: {error}")
         failure = {"success": False, "error": str(error), "error_type": "command_not_found"}

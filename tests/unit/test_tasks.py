@@ -1090,3 +1090,33 @@ def test_every_sandbox_help_names_the_sandbox_extra(capsys: pytest.CaptureFixtur
         program.run(["learnlib", "--help", name], exit=False)
         out = " ".join(capsys.readouterr().out.split())
         assert "learnlib[sandbox]" in out and "gh only" not in out, name
+
+
+def test_sandbox_command_finds_the_gh_learnlib_runs_without_it_on_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """README's quick start runs `.venv/bin/learnlib sandbox -- gh issue view 5406` with the venv
+    not activated: the gh beside the interpreter (the `gh` extra's) must answer, as it does for
+    learnlib's own tasks, and PATH still wins where it has a gh."""
+    from learnlib.tasks.collection import ns
+    from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
+
+    venv_bin = tmp_path / "venv-bin"
+    venv_bin.mkdir()
+    fake = venv_bin / "gh"
+    fake.write_text('#!/bin/sh\necho "the venv\'s gh: $GH_HOST $*"\n')
+    fake.chmod(0o755)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no gh on PATH
+    monkeypatch.setattr("sys.executable", str(venv_bin / "python"))
+    monkeypatch.setattr(sys, "argv", ["learnlib", "sandbox", "--", "gh", "issue", "view", "5406"])
+    program = LearnlibProgram(namespace=ns, version="test", config_class=LearnlibConfig)
+
+    with pytest.raises(SystemExit) as exited:
+        program.run(sys.argv)
+        raise SystemExit(0)
+
+    out, err = capfd.readouterr()
+    assert exited.value.code in (0, None), (out, err)
+    assert out == "the venv's gh: github.localhost issue view 5406\n"
