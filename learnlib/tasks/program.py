@@ -30,6 +30,16 @@ from learnlib.tasks.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE
 from learnlib.tasks.render import ERROR_INTERRUPTED, refusal, render
 
 ENV_PREFIX = "LEARNLIB"
+#: Invoke's core options for shell commands (c.run), and what a learnlib user likely meant.
+SHELL_ONLY_OPTIONS = {
+    "dry": "for a rehearsal, give the task --dry-run",
+    "echo": "",
+    "hide": "",
+    "pty": "",
+    "warn-only": "",
+    "command-timeout": "gh's timeout is the configuration's learn.gh_timeout",
+    "prompt-for-sudo-password": "",
+}
 CONFIG_ERRORS = (
     importlib.import_module("invoke.util").yaml.YAMLError,  # Invoke's own (vendored) YAML
     AmbiguousMergeError,
@@ -78,6 +88,34 @@ class LearnlibConfig(Config):
 class LearnlibProgram(Program):
     """Invoke's Program, answering what it cannot parse with one JSON object and exit 2."""
 
+    def parse_core_args(self) -> None:
+        """Invoke's options for the shell commands its tasks run mean nothing to learnlib, which
+        runs none (gh is run directly): given, they are refused, never silently ignored, since
+        `--dry` would otherwise let a task dispatch that its user meant to rehearse."""
+        super().parse_core_args()
+        for name, hint in SHELL_ONLY_OPTIONS.items():
+            given = self.core[0].args[name]
+            if given.value not in (None, False, ""):
+                short = "".join(f" (-{alias})" for alias in given.names if len(alias) == 1)
+                raise ParseError(
+                    f"--{name}{short} is Invoke's option for shell commands, which learnlib "
+                    f"does not run{'; ' + hint if hint else ''}"
+                )
+
+    def print_help(self) -> None:
+        """Invoke's help (Program.print_help), without the options learnlib refuses."""
+        refused = {f"--{name}" for name in SHELL_ONLY_OPTIONS}
+        print(f"Usage: {self.binary} [--core-opts] <subcommand> [--subcommand-opts] ...")
+        print("\nCore options:\n")
+        self.print_columns(
+            [
+                (names, text)
+                for names, text in self.initial_context.help_tuples()
+                if not refused & {name.split("=")[0] for name in names.split(", ")}
+            ]
+        )
+        self.list_tasks()
+
     def parse_collection(self) -> None:
         super().parse_collection()
         # No tasks.py is loaded, so no project directory: the current one is the project.
@@ -119,7 +157,8 @@ class LearnlibProgram(Program):
         except ParseError as error:
             task = error.context.name if error.context is not None else None
             asked = _asked_about(task, self.argv)
-            message = parse_message(str(error), task, self.collection.task_names)
+            known = getattr(self, "collection", None) or self.namespace
+            message = parse_message(str(error), task, known.task_names if known else {})
             code = _refuse(message, "invalid_option", asked)
         except BrokenPipeError:  # an OSError, but no config file's: run() ends quietly
             raise

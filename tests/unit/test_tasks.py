@@ -1120,3 +1120,40 @@ def test_sandbox_command_finds_the_gh_learnlib_runs_without_it_on_path(
     out, err = capfd.readouterr()
     assert exited.value.code in (0, None), (out, err)
     assert out == "the venv's gh: github.localhost issue view 5406\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (("--dry",), "--dry (-R) is Invoke's option for shell commands"),
+        (("-R",), "for a rehearsal, give the task --dry-run"),
+        (("-T", "5"), "gh's timeout is the configuration's learn.gh_timeout"),
+        (("--hide", "both"), "--hide is Invoke's option"),
+        (("-e",), "--echo (-e) is Invoke's option"),
+        (("-w",), "--warn-only (-w) is Invoke's option"),
+        (("-p",), "--pty (-p) is Invoke's option"),
+        (("--prompt-for-sudo-password",), "does not run"),
+    ],
+)
+def test_invokes_shell_options_are_refused_not_ignored(
+    fp: Any, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], words: str
+) -> None:
+    """`learnlib --dry trigger-async-learn` used to dispatch: Invoke's --dry only echoes shell
+    commands, which learnlib never runs. Refused (exit 2), and no gh is run (fp holds none)."""
+    code, payload, err = learnlib(capsys, *argv, "trigger-async-learn", "--issue", "5406")
+    assert (code, payload["error_type"]) == (2, "invalid_option")
+    assert words in payload["error"] and "Traceback" not in err
+    assert len(fp.calls) == 0
+
+
+def test_help_lists_no_option_learnlib_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    from learnlib.tasks.collection import ns
+    from learnlib.tasks.program import LearnlibConfig, LearnlibProgram
+
+    program = LearnlibProgram(namespace=ns, version="test", config_class=LearnlibConfig)
+    program.run(["learnlib", "--help"], exit=False)
+
+    shown = capsys.readouterr().out
+    assert "--config" in shown and "trigger-async-learn" in shown
+    for refused in ("--dry", "--echo", "--hide", "--pty", "--warn-only", "--command-timeout"):
+        assert refused not in shown
