@@ -58,9 +58,11 @@ def test_wait_ends_in_seconds_and_the_run_records_the_plan_learned(tmp_path: Pat
 
 
 def test_a_run_left_alone_finishes_between_commands(tmp_path: Path) -> None:
-    code, payload, _ = learnlib(tmp_path, "trigger-async-learn", "--issue", "5412", "--sandbox")
+    code, payload, err = learnlib(tmp_path, "trigger-async-learn", "--issue", "5412", "--sandbox")
     assert code == 0 and payload["workflow_triggered"] is True
-    assert plan(tmp_path, 5412)["learn_status"] == "pending"
+    # the trigger wrote pending (its own diff says so; a learn-status now could come after the
+    # run's end on a loaded machine)
+    assert "+learn_status: pending" in err
     time.sleep(5)  # the sandbox's learn runs take 4 s, whether a process watches or not
     later = plan(tmp_path, 5412)
     assert (later["learn_status"], later["run"]["conclusion"]) == ("completed_no_plan", "success")
