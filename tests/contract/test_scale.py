@@ -128,7 +128,7 @@ def test_a_run_that_answers_404_once_then_appears_is_not_taken_for_gone(
     (plan,) = add(sandbox, 1, state="OPEN", session="local", learn_runs=("in_progress",))
     run_id = int(str(plan_header.read_header(plan.body)["learn_run_id"]))
     gh = client(sandbox, tmp_path)
-    hide_for_a_moment(sandbox, run_id, 1.5)
+    hide_for_a_moment(sandbox, run_id, 4.0)  # well past the first look (under 1 s idle)
 
     result = trigger_plan(gh, plan.number, LearnOptions(ref="main", run_gone_recheck=3.0))
 

@@ -59,7 +59,7 @@ def test_fault_a_run_that_answers_404_once_then_appears_is_not_dispatched_again(
 ) -> None:
     (plan,) = add(sandbox, 1, state="OPEN", session="local", learn_runs=("queued",))
     run_id = int(str(plan_header.read_header(plan.body)["learn_run_id"]))
-    hide_for_a_moment(sandbox, run_id, 1.5)
+    hide_for_a_moment(sandbox, run_id, 4.0)  # well past the first look (under 1 s idle)
 
     result = trigger_plan(client(sandbox, tmp_path), plan.number, LearnOptions(ref="main"))
 
