@@ -18,11 +18,18 @@ LEARNLIB = str(Path(sys.executable).with_name("learnlib"))
 
 def learnlib(tmp_path: Path, *args: str) -> tuple[int, Any, str]:
     """Run the console script outside any checkout; (exit code, stdout's JSON, stderr)."""
+    return run_console(tmp_path, [LEARNLIB], *args)
+
+
+def run_console(tmp_path: Path, program: list[str], *args: str) -> tuple[int, Any, str]:
+    """Run ``program ARGS`` from ``tmp_path`` (outside any git checkout), with temporary and
+    cache directories of its own (gh caches answers under both); stdout must be one JSON
+    object and stderr hold no traceback."""
     caches = {name: tmp_path / name for name in ("TMPDIR", "XDG_CACHE_HOME")}
     for path in caches.values():
         path.mkdir(exist_ok=True)
     done = subprocess.run(
-        [LEARNLIB, *args],
+        [*program, *args],
         cwd=tmp_path,
         env=os.environ | {name: str(path) for name, path in caches.items()},
         capture_output=True,

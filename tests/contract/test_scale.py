@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from learnlib.gh.runner import Deadline, GitHubCli
+from learnlib.gh.runner import GitHubCli
 from learnlib.rules import plan_header
-from learnlib.rules.schedule import Schedule
 from learnlib.sandbox.seed import DEMO_REPO, demo_state, many_plans
 from learnlib.sandbox.server import SandboxGitHub
 from learnlib.sandbox.state import Issue
 from learnlib.usecases.status import survey_plans
 from learnlib.usecases.trigger import LearnOptions, TriggerResult, trigger_plan
-from tests.contract.test_status_backlog import invoke
+from tests.contract.test_status_backlog import client, invoke
 
 pytestmark = pytest.mark.edges  # heavy: under the oldest and the newest gh
 
@@ -27,15 +26,6 @@ pytestmark = pytest.mark.edges  # heavy: under the oldest and the newest gh
 def sandbox() -> Iterator[SandboxGitHub]:
     with SandboxGitHub(demo_state()) as double:
         yield double
-
-
-def client(sandbox: SandboxGitHub, tmp_path: Path) -> GitHubCli:
-    return GitHubCli(
-        repo=DEMO_REPO,
-        env=sandbox.gh_env(tmp_path),
-        deadline=Deadline(120.0),
-        retry=Schedule(first=0.05, attempts=3),
-    )
 
 
 def add(

@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from tests.contract.test_sandbox_lifecycle import run_console
 
 ROOT = Path(__file__).resolve().parents[2]
 INVOKE = str(Path(sys.executable).with_name("invoke"))
 
 
 def invoke(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any], str]:
-    """Run invoke from outside any git checkout (as gh pr merge wants), tasks from ROOT, with
-    temporary and cache directories of its own (gh caches answers under both)."""
-    caches = {name: tmp_path / name for name in ("TMPDIR", "XDG_CACHE_HOME")}
-    for path in caches.values():
-        path.mkdir(exist_ok=True)
-    done = subprocess.run(
-        [INVOKE, "-r", str(ROOT), *args],
-        cwd=tmp_path,
-        env=os.environ | {name: str(path) for name, path in caches.items()},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    lines = done.stdout.splitlines()
-    assert len(lines) == 1, f"stdout must be one JSON object: {done.stdout!r} {done.stderr!r}"
-    assert "Traceback" not in done.stderr
-    return done.returncode, json.loads(lines[0]), done.stderr
+    """Run invoke (tasks from ROOT) as tests/contract/test_sandbox_lifecycle.py runs learnlib:
+    outside any git checkout (as gh pr merge wants), with caches of its own."""
+    return run_console(tmp_path, [INVOKE, "-r", str(ROOT)], *args)
 
 
 def test_trigger_with_sandbox_succeeds_and_shows_the_diff(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ from learnlib.sandbox.server import SandboxGitHub
 from learnlib.tasks.render import status_payload, status_table
 from learnlib.usecases.status import survey_plans
 from learnlib.usecases.trigger import LearnOptions, trigger_plan
-from tests.contract.test_scale import add, client, hide_for_a_moment, sandbox
+from tests.contract.test_scale import add, hide_for_a_moment, sandbox
+from tests.contract.test_status_backlog import client
 
 __all__ = ["sandbox"]
 
